@@ -1,0 +1,13 @@
+namespace Rollgate.Core.Time;
+
+/// <summary>A half-open interval of instants, <c>[From, To)</c>.</summary>
+public readonly record struct TimeWindow(DateTimeOffset From, DateTimeOffset To)
+{
+    public TimeSpan Length => To > From ? To - From : TimeSpan.Zero;
+
+    public bool IsEmpty => To <= From;
+
+    public bool Contains(DateTimeOffset t) => t >= From && t < To;
+
+    public override string ToString() => $"[{Rfc3339.Format(From)}, {Rfc3339.Format(To)})";
+}

@@ -1,0 +1,43 @@
+using Rollgate.Core.Events;
+
+namespace Rollgate.Storage;
+
+/// <summary>
+/// Where events live. Writing is all or nothing and idempotent; reading answers the decision engine's
+/// questions (<see cref="IEventHistory"/>). SQLite implements it for one machine; a PostgreSQL store
+/// implements the same contract for several replicas.
+/// </summary>
+public interface IEventStore : IEventHistory, IDisposable
+{
+    /// <summary>
+    /// Imports JSON Lines. Every line is checked; when any is bad nothing is written and the result lists every
+    /// bad line. Events already stored (the same line) are skipped, so importing a file twice stores it once.
+    /// </summary>
+    Task<ImportResult> ImportAsync(Stream jsonLines, string sourceName, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Appends events (checked like an import); returns how many were new.</summary>
+    Task<ImportResult> AppendAsync(IEnumerable<RolloutEvent> events, CancellationToken cancellationToken = default);
+
+    /// <summary>Writes every stored event as JSON Lines, in the order they were stored, as they were received.</summary>
+    Task<long> ExportAsync(TextWriter writer, CancellationToken cancellationToken = default);
+
+    /// <summary>How many events are stored.</summary>
+    Task<long> CountAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>The outcome of an import: events stored, events already there, and every bad line.</summary>
+public sealed record ImportResult(long Imported, long Duplicates, IReadOnlyList<ImportError> Errors)
+{
+    public bool Succeeded => Errors.Count == 0;
+}
+
+/// <summary>A bad line, printed as <c>FILE:LINE: message</c>.</summary>
+public sealed record ImportError(string Source, long Line, string Message)
+{
+    public override string ToString() => $"{Source}:{Line}: {Message}";
+}
+
+public readonly record struct ImportProgress(long Lines, long BytesRead, long? TotalBytes);
+
+/// <summary>The store's file is not a Rollgate store, or was written by a newer Rollgate.</summary>
+public sealed class StoreFormatException(string message) : Exception(message);

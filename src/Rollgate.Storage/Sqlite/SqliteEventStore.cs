@@ -1,0 +1,438 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Rollgate.Core.Events;
+using Rollgate.Core.Time;
+
+namespace Rollgate.Storage.Sqlite;
+
+/// <summary>
+/// The event store in one SQLite file (WAL). Queries are aggregates over covering indexes, so that
+/// answering a gate or a trigger reads index ranges and returns a handful of numbers, whatever the store's size.
+/// </summary>
+public sealed class SqliteEventStore : IEventStore
+{
+    private const int ProgressEveryLines = 50_000;
+
+    private readonly string _connectionString;
+    private readonly Dictionary<string, long> _names = new(StringComparer.Ordinal);
+    private readonly Lock _writeLock = new();
+
+    private SqliteEventStore(string connectionString) => _connectionString = connectionString;
+
+    public string Path { get; private init; } = "";
+
+    /// <summary>Opens (creating when missing) the store at <paramref name="path"/>, bringing its schema up to date.</summary>
+    public static SqliteEventStore Open(string path)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        var dir = System.IO.Path.GetDirectoryName(full);
+        if (dir is not null && !Directory.Exists(dir))
+        {
+            throw new DirectoryNotFoundException($"the folder of the store '{path}' does not exist");
+        }
+
+        var cs = new SqliteConnectionStringBuilder { DataSource = full, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true }.ToString();
+        var store = new SqliteEventStore(cs) { Path = full };
+        using var c = store.Connect();
+        try
+        {
+            using (var wal = c.CreateCommand())
+            {
+                wal.CommandText = "PRAGMA journal_mode = WAL;";
+                wal.ExecuteNonQuery();
+            }
+
+            SqliteSchema.Apply(c);
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == 26)
+        {
+            throw new StoreFormatException($"'{path}' is not an SQLite database");
+        }
+
+        return store;
+    }
+
+    public void Dispose() => SqliteConnection.ClearAllPools();
+
+    public async Task<ImportResult> ImportAsync(Stream jsonLines, string sourceName, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        long? total = jsonLines.CanSeek ? jsonLines.Length : null;
+        using var reader = new StreamReader(jsonLines, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        return await Task.Run(() => Write(ReadLines(reader, jsonLines, total, progress, cancellationToken), sourceName), cancellationToken);
+    }
+
+    public Task<ImportResult> AppendAsync(IEnumerable<RolloutEvent> events, CancellationToken cancellationToken = default)
+    {
+        var lines = events.Select((e, i) => (Line: (long)i + 1, Text: EventJson.Serialize(e)));
+        return Task.FromResult(Write(lines, "append"));
+    }
+
+    public async Task<long> ExportAsync(TextWriter writer, CancellationToken cancellationToken = default)
+    {
+        using var c = Connect();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT body FROM events ORDER BY seq";
+        using var r = cmd.ExecuteReader();
+        long n = 0;
+        while (r.Read())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await writer.WriteAsync(r.GetString(0));
+            await writer.WriteAsync('\n');
+            n++;
+        }
+
+        return n;
+    }
+
+    public Task<long> CountAsync(CancellationToken cancellationToken = default)
+    {
+        using var c = Connect();
+        return Task.FromResult(ScalarLong(c, "SELECT count(*) FROM events"));
+    }
+
+    private static IEnumerable<(long Line, string Text)> ReadLines(StreamReader reader, Stream stream, long? total, IProgress<ImportProgress>? progress, CancellationToken ct)
+    {
+        long line = 0;
+        while (reader.ReadLine() is { } text)
+        {
+            line++;
+            if (line % ProgressEveryLines == 0)
+            {
+                ct.ThrowIfCancellationRequested();
+                progress?.Report(new ImportProgress(line, stream.CanSeek ? stream.Position : 0, total));
+            }
+
+            yield return (line, text);
+        }
+
+        progress?.Report(new ImportProgress(line, total ?? 0, total));
+    }
+
+    private ImportResult Write(IEnumerable<(long Line, string Text)> lines, string source)
+    {
+        var errors = new List<ImportError>();
+        lock (_writeLock)
+        {
+            using var c = Connect();
+            using (var pragma = c.CreateCommand())
+            {
+                pragma.CommandText = "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY; PRAGMA synchronous = NORMAL;";
+                pragma.ExecuteNonQuery();
+            }
+
+            using var writer = new SqliteEventWriter(c, _names);
+            foreach (var (line, raw) in lines)
+            {
+                var text = raw.Trim();
+                if (text.Length == 0)
+                {
+                    continue;
+                }
+
+                if (!EventJson.TryParse(text, out var evt, out var error))
+                {
+                    errors.Add(new ImportError(source, line, error!));
+                    continue;
+                }
+
+                if (writer.Write(evt!, text, line) is { } problem)
+                {
+                    errors.Add(new ImportError(source, line, problem));
+                }
+            }
+
+            errors.AddRange(writer.ResolvePending().Select(p => new ImportError(source, p.Line, p.Message)));
+            if (errors.Count > 0)
+            {
+                writer.Rollback();
+                return new ImportResult(0, 0, [.. errors.OrderBy(e => e.Line)]);
+            }
+
+            writer.Commit();
+            return new ImportResult(writer.Imported, writer.Duplicates, []);
+        }
+    }
+
+    // ---- queries (IEventHistory) ----
+
+    public ValueTask<PhaseStarted?> LatestPhaseStartAsync(string? phase, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        using var c = Connect();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT ts, phase, by, reason FROM control WHERE type = 'phase_started' AND ts < $at"
+            + (phase is null ? "" : " AND phase = $phase") + " ORDER BY ts DESC, seq DESC LIMIT 1";
+        cmd.Parameters.AddWithValue("$at", at.UtcTicks);
+        if (phase is not null)
+        {
+            cmd.Parameters.AddWithValue("$phase", phase);
+        }
+
+        using var r = cmd.ExecuteReader();
+        PhaseStarted? result = r.Read() ? new PhaseStarted(Instant(r.GetInt64(0)), r.GetString(1), r.GetString(2), OptionalString(r, 3)) : null;
+        return ValueTask.FromResult(result);
+    }
+
+    public ValueTask<Rollback?> LatestRollbackAsync(DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        using var c = Connect();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT ts, trigger, by, reason FROM control WHERE type = 'rollback' AND ts < $at ORDER BY ts DESC, seq DESC LIMIT 1";
+        cmd.Parameters.AddWithValue("$at", at.UtcTicks);
+        using var r = cmd.ExecuteReader();
+        Rollback? result = r.Read() ? new Rollback(Instant(r.GetInt64(0)), r.GetString(1), OptionalString(r, 2), OptionalString(r, 3)) : null;
+        return ValueTask.FromResult(result);
+    }
+
+    public ValueTask<RunTally> RunTallyAsync(TimeWindow window, IReadOnlySet<string>? users, CancellationToken cancellationToken = default)
+    {
+        using var c = Connect();
+        if (UserFilter(c, users, "user") is not { } filter)
+        {
+            return ValueTask.FromResult(default(RunTally));
+        }
+
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = $"SELECT count(*), coalesce(sum(outcome = 2), 0) FROM runs WHERE ts >= $from AND ts < $to{filter}";
+        AddWindow(cmd, window);
+        using var r = cmd.ExecuteReader();
+        r.Read();
+        return ValueTask.FromResult(new RunTally(r.GetInt64(0), r.GetInt64(1)));
+    }
+
+    public ValueTask<IReadOnlyList<MinuteTally>> RunsByMinuteAsync(TimeWindow window, CancellationToken cancellationToken = default)
+    {
+        using var c = Connect();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = $"SELECT ts / {TimeSpan.TicksPerMinute} AS minute, count(*), sum(outcome = 2) FROM runs WHERE ts >= $from AND ts < $to GROUP BY minute ORDER BY minute";
+        AddWindow(cmd, window);
+        var result = new List<MinuteTally>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            result.Add(new MinuteTally(Instant(r.GetInt64(0) * TimeSpan.TicksPerMinute), r.GetInt64(1), r.GetInt64(2)));
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<MinuteTally>>(result);
+    }
+
+    public ValueTask<IReadOnlySet<string>> ActiveUsersAsync(TimeWindow window, CancellationToken cancellationToken = default)
+    {
+        using var c = Connect();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT DISTINCT n.name FROM runs JOIN names n ON n.id = runs.user WHERE runs.ts >= $from AND runs.ts < $to";
+        AddWindow(cmd, window);
+        var result = new HashSet<string>(StringComparer.Ordinal);
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            result.Add(r.GetString(0));
+        }
+
+        return ValueTask.FromResult<IReadOnlySet<string>>(result);
+    }
+
+    public ValueTask<RatingTally> RatingTallyAsync(TimeWindow runs, DateTimeOffset at, IReadOnlySet<string>? users, CancellationToken cancellationToken = default)
+    {
+        using var c = Connect();
+        if (UserFilter(c, users, "run_user") is not { } filter)
+        {
+            return ValueTask.FromResult(default(RatingTally));
+        }
+
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT count(*), coalesce(sum(rating), 0), coalesce(sum(rating * rating), 0) FROM feedback "
+            + $"WHERE run_ts >= $from AND run_ts < $to AND ts < $at AND (superseded_at IS NULL OR superseded_at >= $at){filter}";
+        AddWindow(cmd, runs);
+        cmd.Parameters.AddWithValue("$at", at.UtcTicks);
+        using var r = cmd.ExecuteReader();
+        r.Read();
+        return ValueTask.FromResult(new RatingTally(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2)));
+    }
+
+    public ValueTask<IReadOnlyDictionary<string, double>> MinutesSavedByUserAsync(TimeWindow runs, DateTimeOffset at, IReadOnlySet<string>? users, CancellationToken cancellationToken = default)
+    {
+        using var c = Connect();
+        var result = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (UserFilter(c, users, "run_user") is not { } filter)
+        {
+            return ValueTask.FromResult<IReadOnlyDictionary<string, double>>(result);
+        }
+
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT run_user, sum(minutes) FROM feedback "
+            + $"WHERE run_ts >= $from AND run_ts < $to AND ts < $at AND (superseded_at IS NULL OR superseded_at >= $at) AND minutes IS NOT NULL{filter} GROUP BY run_user";
+        AddWindow(cmd, runs);
+        cmd.Parameters.AddWithValue("$at", at.UtcTicks);
+        var byId = new Dictionary<long, double>();
+        using (var r = cmd.ExecuteReader())
+        {
+            while (r.Read())
+            {
+                byId[r.GetInt64(0)] = r.GetDouble(1);
+            }
+        }
+
+        foreach (var (name, id) in NameIds(c))
+        {
+            if (byId.TryGetValue(id, out var minutes))
+            {
+                result[name] = minutes;
+            }
+        }
+
+        return ValueTask.FromResult<IReadOnlyDictionary<string, double>>(result);
+    }
+
+    public ValueTask<ReviewTally> ReviewTallyAsync(TimeWindow runs, DateTimeOffset at, IReadOnlySet<string>? users, CancellationToken cancellationToken = default)
+    {
+        using var c = Connect();
+        if (UserFilter(c, users, "run_user") is not { } filter)
+        {
+            return ValueTask.FromResult(default(ReviewTally));
+        }
+
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT count(*), coalesce(sum(correct), 0) FROM reviews "
+            + $"WHERE run_ts >= $from AND run_ts < $to AND ts < $at AND (superseded_at IS NULL OR superseded_at >= $at){filter}";
+        AddWindow(cmd, runs);
+        cmd.Parameters.AddWithValue("$at", at.UtcTicks);
+        using var r = cmd.ExecuteReader();
+        r.Read();
+        return ValueTask.FromResult(new ReviewTally(r.GetInt64(0), r.GetInt64(1)));
+    }
+
+    public ValueTask<IReadOnlyList<double>> LeadResponseMinutesAsync(TimeWindow created, DateTimeOffset at, IReadOnlySet<string>? users, CancellationToken cancellationToken = default)
+    {
+        using var c = Connect();
+        var result = new List<double>();
+        if (UserFilter(c, users, "user") is not { } filter)
+        {
+            return ValueTask.FromResult<IReadOnlyList<double>>(result);
+        }
+
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = $"SELECT responded - created FROM lead_responses WHERE created >= $from AND created < $to AND ts < $at{filter}";
+        AddWindow(cmd, created);
+        cmd.Parameters.AddWithValue("$at", at.UtcTicks);
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            result.Add((double)r.GetInt64(0) / TimeSpan.TicksPerMinute);
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<double>>(result);
+    }
+
+    public ValueTask<int> IncidentsOpenedAsync(TimeWindow window, IReadOnlyCollection<Severity>? severities, CancellationToken cancellationToken = default)
+    {
+        using var c = Connect();
+        using var cmd = c.CreateCommand();
+        var filter = severities is null ? "" : $" AND severity IN ({string.Join(',', severities.Select(s => ((int)s).ToString(CultureInfo.InvariantCulture)))})";
+        cmd.CommandText = $"SELECT count(*) FROM incidents WHERE ts >= $from AND ts < $to{filter}";
+        AddWindow(cmd, window);
+        return ValueTask.FromResult(Convert.ToInt32(cmd.ExecuteScalar(), CultureInfo.InvariantCulture));
+    }
+
+    public ValueTask<IReadOnlyList<Incident>> OpenIncidentsAsync(DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        using var c = Connect();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT ts, id, severity, category, title FROM incidents i WHERE ts < $at "
+            + "AND NOT EXISTS (SELECT 1 FROM resolutions r WHERE r.kind = 'incident' AND r.id = i.id AND r.ts < $at) ORDER BY ts, seq";
+        cmd.Parameters.AddWithValue("$at", at.UtcTicks);
+        var result = new List<Incident>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            result.Add(new Incident(Instant(r.GetInt64(0)), r.GetString(1), (Severity)r.GetInt32(2), (IncidentCategory)r.GetInt32(3), OptionalString(r, 4)));
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<Incident>>(result);
+    }
+
+    public ValueTask<IReadOnlyList<Bug>> OpenBugsAsync(DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        using var c = Connect();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT ts, id, priority, title FROM bugs b WHERE ts < $at "
+            + "AND NOT EXISTS (SELECT 1 FROM resolutions r WHERE r.kind = 'bug' AND r.id = b.id AND r.ts < $at) ORDER BY ts, seq";
+        cmd.Parameters.AddWithValue("$at", at.UtcTicks);
+        var result = new List<Bug>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            result.Add(new Bug(Instant(r.GetInt64(0)), r.GetString(1), (BugPriority)r.GetInt32(2), OptionalString(r, 3)));
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<Bug>>(result);
+    }
+
+    public ValueTask<Directive?> FirstDirectiveAsync(TimeWindow window, CancellationToken cancellationToken = default)
+    {
+        using var c = Connect();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT ts, by, action, reason FROM control WHERE type = 'directive' AND action = 'rollback' AND ts >= $from AND ts < $to ORDER BY ts, seq LIMIT 1";
+        AddWindow(cmd, window);
+        using var r = cmd.ExecuteReader();
+        Directive? result = r.Read() ? new Directive(Instant(r.GetInt64(0)), r.GetString(1), r.GetString(2), OptionalString(r, 3)) : null;
+        return ValueTask.FromResult(result);
+    }
+
+    private SqliteConnection Connect()
+    {
+        var c = new SqliteConnection(_connectionString);
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "PRAGMA busy_timeout = 5000;";
+        cmd.ExecuteNonQuery();
+        return c;
+    }
+
+    /// <summary>
+    /// An <c>AND column IN (...)</c> clause of the filtered users' integer ids; "" for everybody, and null
+    /// when nobody filtered has any event (every answer is then empty).
+    /// </summary>
+    private string? UserFilter(SqliteConnection c, IReadOnlySet<string>? users, string column)
+    {
+        if (users is null)
+        {
+            return "";
+        }
+
+        var ids = NameIds(c).Where(p => users.Contains(p.Key)).Select(p => p.Value.ToString(CultureInfo.InvariantCulture)).ToList();
+        return ids.Count == 0 ? null : $" AND {column} IN ({string.Join(',', ids)})";
+    }
+
+    private Dictionary<string, long> NameIds(SqliteConnection c)
+    {
+        var result = new Dictionary<string, long>(StringComparer.Ordinal);
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT name, id FROM names";
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            result[r.GetString(0)] = r.GetInt64(1);
+        }
+
+        return result;
+    }
+
+    private static void AddWindow(SqliteCommand cmd, TimeWindow window)
+    {
+        cmd.Parameters.AddWithValue("$from", window.From.UtcTicks);
+        cmd.Parameters.AddWithValue("$to", window.To.UtcTicks);
+    }
+
+    private static long ScalarLong(SqliteConnection c, string sql)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    private static DateTimeOffset Instant(long utcTicks) => new(utcTicks, TimeSpan.Zero);
+
+    private static string? OptionalString(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+}

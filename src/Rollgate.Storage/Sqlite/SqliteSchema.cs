@@ -1,0 +1,156 @@
+using Microsoft.Data.Sqlite;
+
+namespace Rollgate.Storage.Sqlite;
+
+/// <summary>
+/// The store's tables. <c>events</c> keeps every line as received (so unknown fields survive); the other
+/// tables project the fields the queries use, with instants as UTC ticks and users as small integers.
+/// The version lives in <c>PRAGMA user_version</c>; each migration moves it up by one.
+/// </summary>
+internal static class SqliteSchema
+{
+    public const int Version = 1;
+
+    private static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE events (
+            seq    INTEGER PRIMARY KEY,
+            type   TEXT    NOT NULL,
+            ts     INTEGER NOT NULL,
+            digest INTEGER NOT NULL,
+            body   TEXT    NOT NULL
+        );
+        CREATE UNIQUE INDEX events_digest ON events(digest);
+        CREATE INDEX events_type_ts ON events(type, ts);
+
+        CREATE TABLE names (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+
+        CREATE TABLE runs (
+            seq        INTEGER PRIMARY KEY,
+            id         TEXT    NOT NULL UNIQUE,
+            ts         INTEGER NOT NULL,
+            user       INTEGER NOT NULL,
+            task       TEXT    NOT NULL,
+            outcome    INTEGER NOT NULL,
+            latency_ms REAL,
+            experiment TEXT,
+            variant    INTEGER
+        );
+        CREATE INDEX runs_ts ON runs(ts, user, outcome);
+
+        -- run_ts and run_user copy the run's, so that feedback is counted by its run's window without a join;
+        -- superseded_at is the ts of the next feedback for the same run and person (the latest replaces).
+        CREATE TABLE feedback (
+            seq           INTEGER PRIMARY KEY,
+            run           TEXT    NOT NULL,
+            user          INTEGER NOT NULL,
+            ts            INTEGER NOT NULL,
+            rating        INTEGER NOT NULL,
+            minutes       REAL,
+            run_ts        INTEGER,
+            run_user      INTEGER,
+            superseded_at INTEGER
+        );
+        CREATE INDEX feedback_window ON feedback(run_ts, ts, superseded_at, run_user, rating, minutes);
+        CREATE INDEX feedback_key ON feedback(run, user, ts);
+
+        CREATE TABLE reviews (
+            seq           INTEGER PRIMARY KEY,
+            run           TEXT    NOT NULL,
+            reviewer      INTEGER NOT NULL,
+            ts            INTEGER NOT NULL,
+            correct       INTEGER NOT NULL,
+            run_ts        INTEGER,
+            run_user      INTEGER,
+            superseded_at INTEGER
+        );
+        CREATE INDEX reviews_window ON reviews(run_ts, ts, superseded_at, run_user, correct);
+        CREATE INDEX reviews_key ON reviews(run, reviewer, ts);
+
+        -- phase_started, rollback and directive events: few, read by time.
+        CREATE TABLE control (
+            seq     INTEGER PRIMARY KEY,
+            type    TEXT    NOT NULL,
+            ts      INTEGER NOT NULL,
+            phase   TEXT,
+            trigger TEXT,
+            by      TEXT,
+            action  TEXT,
+            reason  TEXT
+        );
+        CREATE INDEX control_type_ts ON control(type, ts);
+
+        CREATE TABLE incidents (
+            seq      INTEGER PRIMARY KEY,
+            ts       INTEGER NOT NULL,
+            id       TEXT    NOT NULL,
+            severity INTEGER NOT NULL,
+            category INTEGER NOT NULL,
+            title    TEXT
+        );
+        CREATE INDEX incidents_ts ON incidents(ts);
+
+        CREATE TABLE bugs (
+            seq      INTEGER PRIMARY KEY,
+            ts       INTEGER NOT NULL,
+            id       TEXT    NOT NULL,
+            priority INTEGER NOT NULL,
+            title    TEXT
+        );
+
+        -- incident_resolved and bug_resolved.
+        CREATE TABLE resolutions (
+            seq  INTEGER PRIMARY KEY,
+            kind TEXT    NOT NULL,
+            id   TEXT    NOT NULL,
+            ts   INTEGER NOT NULL
+        );
+        CREATE INDEX resolutions_id ON resolutions(kind, id, ts);
+
+        CREATE TABLE lead_responses (
+            seq       INTEGER PRIMARY KEY,
+            ts        INTEGER NOT NULL,
+            lead      TEXT    NOT NULL,
+            user      INTEGER NOT NULL,
+            created   INTEGER NOT NULL,
+            responded INTEGER NOT NULL
+        );
+        CREATE INDEX lead_responses_created ON lead_responses(created, ts, user, responded);
+        """,
+    ];
+
+    public static void Apply(SqliteConnection connection)
+    {
+        var current = Convert.ToInt32(Scalar(connection, "PRAGMA user_version"), System.Globalization.CultureInfo.InvariantCulture);
+        if (current > Version)
+        {
+            throw new StoreFormatException($"the store was written by a newer Rollgate (schema {current}; this one knows up to {Version})");
+        }
+
+        if (current == 0 && Convert.ToInt64(Scalar(connection, "SELECT count(*) FROM sqlite_master"), System.Globalization.CultureInfo.InvariantCulture) > 0)
+        {
+            throw new StoreFormatException("the file is an SQLite database but not a Rollgate store");
+        }
+
+        for (var v = current; v < Version; v++)
+        {
+            using var tx = connection.BeginTransaction();
+            using (var cmd = connection.CreateCommand())
+            {
+                cmd.Transaction = tx;
+                cmd.CommandText = Migrations[v] + $"\nPRAGMA user_version = {v + 1};";
+                cmd.ExecuteNonQuery();
+            }
+
+            tx.Commit();
+        }
+    }
+
+    private static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        return cmd.ExecuteScalar();
+    }
+}
