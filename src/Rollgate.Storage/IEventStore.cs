@@ -16,7 +16,7 @@ public interface IEventStore : IEventHistory, IDisposable
     Task<ImportResult> ImportAsync(Stream jsonLines, string sourceName, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default);
 
     /// <summary>Appends events (checked like an import); returns how many were new.</summary>
-    Task<ImportResult> AppendAsync(IEnumerable<RolloutEvent> events, CancellationToken cancellationToken = default);
+    Task<ImportResult> AppendAsync(IEnumerable<RolloutEvent> events, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default);
 
     /// <summary>Writes every stored event as JSON Lines, in the order they were stored, as they were received.</summary>
     Task<long> ExportAsync(TextWriter writer, CancellationToken cancellationToken = default);

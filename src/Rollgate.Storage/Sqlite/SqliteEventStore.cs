@@ -62,10 +62,27 @@ public sealed class SqliteEventStore : IEventStore
         return await Task.Run(() => Write(ReadLines(reader, jsonLines, total, progress, cancellationToken), sourceName), cancellationToken);
     }
 
-    public Task<ImportResult> AppendAsync(IEnumerable<RolloutEvent> events, CancellationToken cancellationToken = default)
+    public Task<ImportResult> AppendAsync(IEnumerable<RolloutEvent> events, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        var lines = events.Select((e, i) => (Line: (long)i + 1, Text: EventJson.Serialize(e)));
-        return Task.FromResult(Write(lines, "append"));
+        return Task.Run(() => Write(Serialize(events, progress, cancellationToken), "append"), cancellationToken);
+
+        static IEnumerable<(long Line, string Text)> Serialize(IEnumerable<RolloutEvent> events, IProgress<ImportProgress>? progress, CancellationToken ct)
+        {
+            long line = 0;
+            foreach (var e in events)
+            {
+                line++;
+                if (line % ProgressEveryLines == 0)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    progress?.Report(new ImportProgress(line, 0, null));
+                }
+
+                yield return (line, EventJson.Serialize(e));
+            }
+
+            progress?.Report(new ImportProgress(line, 0, null));
+        }
     }
 
     public async Task<long> ExportAsync(TextWriter writer, CancellationToken cancellationToken = default)
