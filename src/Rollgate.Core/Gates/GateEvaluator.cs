@@ -23,8 +23,16 @@ public sealed record GateRow(MetricValue Value, SuccessMetric Target, bool? Met,
     public string Direction => Target.Direction == Plans.Direction.Min ? "min" : "max";
 }
 
+/// <summary>Whether the gate said go at each weekly check of the sustain period, counting back from the latest.</summary>
+public sealed record SustainedCheck(int WeeksMet, int WeeksRequired)
+{
+    public bool Met => WeeksMet >= WeeksRequired;
+}
+
 public sealed record GateReport(string Phase, DateTimeOffset? From, DateTimeOffset To, GateDecision Decision, GateAction Action, double NoGoMargin, IReadOnlyList<GateRow> Rows)
 {
+    public SustainedCheck? Sustained { get; init; }
+
     public string DecisionName => GateDecisions.Of(Decision);
 }
 
@@ -33,8 +41,34 @@ public static class GateEvaluator
 {
     public static async ValueTask<GateReport> EvaluateAsync(RolloutPlan plan, Phase phase, IEventHistory history, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
-        var kpis = await new KpiCalculator(plan, history).ForPhaseAsync(phase, at, cancellationToken);
-        return Decide(phase, kpis);
+        var calculator = new KpiCalculator(plan, history);
+        var report = Decide(phase, await calculator.ForPhaseAsync(phase, at, cancellationToken));
+        if (phase.GoNoGo.SustainFor is not { } span || report.From is not { } start)
+        {
+            return report;
+        }
+
+        // Weekly checks back from T, while the phase was already running a week at the check.
+        var required = (int)(span.Ticks / TimeSpan.FromDays(7).Ticks);
+        var met = 0;
+        for (var week = 0; week < required; week++)
+        {
+            var check = at - TimeSpan.FromDays(7 * week);
+            if (check - start < TimeSpan.FromDays(7))
+            {
+                break;
+            }
+
+            var decision = week == 0 ? report.Decision : Decide(phase, await calculator.ForPhaseAsync(phase, check, cancellationToken)).Decision;
+            if (decision != GateDecision.Go)
+            {
+                break;
+            }
+
+            met++;
+        }
+
+        return report with { Sustained = new SustainedCheck(met, required) };
     }
 
     public static GateReport Decide(Phase phase, KpiReport kpis)

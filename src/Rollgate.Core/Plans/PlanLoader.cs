@@ -45,6 +45,13 @@ public static class PlanLoader
             r.Error(ex.Start, "YAML syntax: " + ex.Message);
             throw new InvalidPlanException(r.Errors);
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner gives up this way when the text ends inside an open flow collection.
+            var lines = yaml.TrimEnd().Split('\n');
+            r.Errors.Add(new PlanError(file, lines.Length, lines[^1].Length + 1, "YAML syntax: the file ends inside an unclosed [ ... ] or { ... }"));
+            throw new InvalidPlanException(r.Errors);
+        }
 
         if (stream.Documents.Count == 0)
         {
@@ -540,8 +547,14 @@ public static class PlanLoader
         var onNoGo = ReadAction(r, m["on_no_go"], "'on_no_go'") ?? new GateAction("extend", null, null, null, null);
         var onHold = ReadAction(r, m["on_hold"], "'on_hold'") ?? DefaultHold;
         var onInsufficient = ReadAction(r, m["on_insufficient_data"], "'on_insufficient_data'") ?? DefaultInsufficient;
+        var sustain = r.AsDuration(m["sustain_for"], "'sustain_for'");
+        if (sustain is { } s && s.Ticks % TimeSpan.FromDays(7).Ticks != 0)
+        {
+            r.Error(m["sustain_for"], "'sustain_for' must be whole weeks (it is judged at weekly checks)");
+        }
+
         m.Done($"the go/no-go of {where}");
-        return new GoNoGo(after, margin, onGo, onNoGo, onHold, onInsufficient);
+        return new GoNoGo(after, margin, onGo, onNoGo, onHold, onInsufficient, sustain);
     }
 
     private static readonly GateAction DefaultHold = new("stakeholders-decide", null, null, null, "missed within the margin: the stakeholders decide");

@@ -104,14 +104,21 @@ public sealed record SuccessMetric(
             return 1;
         }
 
-        return Direction == Direction.Min ? (Target - value) / Target : (value - Target) / Target;
+        // Rounded to 12 decimals so that a miss of exactly the margin in decimal (0.64 against 0.80 is 20%)
+        // compares equal to the margin instead of a hair above it in binary floating point.
+        var shortfall = Direction == Direction.Min ? (Target - value) / Target : (value - Target) / Target;
+        return Math.Round(shortfall, 12);
     }
 }
 
 /// <summary><c>Min</c>: the target is a floor (higher is better); <c>Max</c>: a ceiling (lower is better).</summary>
 public enum Direction { Min, Max }
 
-public sealed record GoNoGo(TimeSpan? After, double NoGoMargin, GateAction OnGo, GateAction OnNoGo, GateAction OnHold, GateAction OnInsufficientData);
+/// <summary>
+/// The phase's go/no-go rule. <c>SustainFor</c>, when set, asks that the gate say <c>go</c> at weekly checks
+/// covering that span (the seed's "all success metrics sustained for 4 weeks").
+/// </summary>
+public sealed record GoNoGo(TimeSpan? After, double NoGoMargin, GateAction OnGo, GateAction OnNoGo, GateAction OnHold, GateAction OnInsufficientData, TimeSpan? SustainFor = null);
 
 /// <summary>What a gate decision tells people to do: <c>advance</c>, <c>extend</c>, ... with its details.</summary>
 public sealed record GateAction(string Action, string? To, TimeSpan? By, TimeSpan? ByMax, string? Note)
