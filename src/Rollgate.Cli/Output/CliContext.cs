@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Rollgate.Core.Plans;
+using Rollgate.Core.Time;
+using Rollgate.Storage;
+using Rollgate.Storage.Sqlite;
+using Spectre.Console;
+
+namespace Rollgate.Cli.Output;
+
+/// <summary>Bad input or usage: printed on stderr, exit status 2.</summary>
+public sealed class UsageException(string message) : Exception(message);
+
+/// <summary>What every command shares: its output streams, the clock, and the checks of common inputs.</summary>
+public sealed class CliContext(TextWriter stdout, TextWriter stderr, TimeProvider clock, bool interactive = false)
+{
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = false };
+
+    public TextWriter Out { get; } = stdout;
+
+    public TextWriter Error { get; } = stderr;
+
+    public TimeProvider Clock { get; } = clock;
+
+    /// <summary>Whether stderr is a terminal, so that progress may be drawn there.</summary>
+    public bool Interactive { get; } = interactive;
+
+    public IAnsiConsole Console { get; } = CreateConsole(stdout, interactive);
+
+    private static IAnsiConsole CreateConsole(TextWriter stdout, bool interactive)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(stdout),
+            Ansi = interactive ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        if (!interactive)
+        {
+            // Output to a file or a pipe keeps table rows on one line where it can.
+            console.Profile.Width = 200;
+        }
+
+        return console;
+    }
+
+    public RolloutPlan LoadPlan(string? path)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            throw new UsageException("--plan is required: the rollout plan YAML file");
+        }
+
+        return PlanLoader.LoadFile(path);
+    }
+
+    /// <summary>Opens an existing store; <paramref name="create"/> allows a new file.</summary>
+    public IEventStore OpenStore(string? path, bool create = false)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            throw new UsageException("--db is required: the event store (an SQLite file)");
+        }
+
+        if (!create && !File.Exists(path))
+        {
+            throw new UsageException($"{path}: no event store there (create one with 'rollgate events import' or 'rollgate simulate')");
+        }
+
+        return SqliteEventStore.Open(path);
+    }
+
+    /// <summary>The <c>--at</c> instant: RFC 3339 with an offset, or now.</summary>
+    public DateTimeOffset At(string? text)
+    {
+        if (text is null)
+        {
+            return Clock.GetUtcNow();
+        }
+
+        if (!Rfc3339.TryParse(text, out var at))
+        {
+            throw new UsageException($"--at: '{text}' is not an RFC 3339 timestamp with an offset (e.g. 2026-02-16T09:00:00-08:00)");
+        }
+
+        return at;
+    }
+
+    public static Phase Phase(RolloutPlan plan, string? id)
+    {
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            throw new UsageException($"--phase is required: one of {string.Join(", ", plan.Phases.Select(p => p.Id))}");
+        }
+
+        return plan.FindPhase(id) ?? throw new UsageException($"--phase: unknown phase '{id}' (the plan's phases are {string.Join(", ", plan.Phases.Select(p => p.Id))})");
+    }
+
+    public void WriteJson(JsonNode node) => Out.WriteLine(node.ToJsonString(JsonOptions));
+
+    /// <summary>A number for JSON: null where it cannot be computed, never NaN or infinity.</summary>
+    public static JsonNode? Number(double? value) => value is { } v && double.IsFinite(v) ? JsonValue.Create(Math.Round(v, 10)) : null;
+
+    public static string Time(DateTimeOffset t) => Rfc3339.Format(t);
+
+    /// <summary>An instant from the store, shown in the plan's time zone.</summary>
+    public static string Time(DateTimeOffset t, RolloutPlan plan) => Rfc3339.Format(TimeZoneInfo.ConvertTime(t, plan.TimeZone));
+
+    public static string Local(DateTimeOffset t, RolloutPlan plan) => LocalCalendar.Describe(t, plan.TimeZone);
+
+    public static string Fixed(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,98 @@
+using System.CommandLine;
+using Rollgate.Cli.Commands;
+using Rollgate.Cli.Output;
+using Rollgate.Core.Plans;
+using Rollgate.Storage;
+
+namespace Rollgate.Cli;
+
+/// <summary>The <c>rollgate</c> command: its table of contents and its exit statuses (0 done, 1 unexpected, 2 bad input).</summary>
+public static class RollgateApp
+{
+    public const int Ok = 0;
+    public const int Unexpected = 1;
+    public const int BadInput = 2;
+
+    public static RootCommand Build(CliContext ctx) => new("Rollgate: run AI agents for GTM teams and control their rollout by a written plan.")
+    {
+        PlanCommands.Create(ctx),
+        EventCommands.Create(ctx),
+        KpiCommand.Create(ctx),
+        GateCommand.Create(ctx),
+        TriggersCommand.Create(ctx),
+        AccessCommand.Create(ctx),
+        SimulateCommand.Create(ctx),
+        DemoCommand.Create(ctx),
+    };
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TimeProvider clock, bool interactive = false, CancellationToken cancellationToken = default)
+    {
+        var ctx = new CliContext(stdout, stderr, clock, interactive);
+        var root = Build(ctx);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                await stderr.WriteLineAsync($"rollgate: {error.Message}");
+            }
+
+            await stderr.WriteLineAsync("Run 'rollgate --help' (or 'rollgate COMMAND --help') for usage.");
+            return BadInput;
+        }
+
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false }, cancellationToken);
+        }
+        catch (UsageException ex)
+        {
+            await stderr.WriteLineAsync($"rollgate: {ex.Message}");
+            return BadInput;
+        }
+        catch (InvalidPlanException ex)
+        {
+            foreach (var error in ex.Errors)
+            {
+                await stderr.WriteLineAsync(error.ToString());
+            }
+
+            await stderr.WriteLineAsync($"rollgate: the plan is invalid ({ex.Errors.Count} error{(ex.Errors.Count == 1 ? "" : "s")})");
+            return BadInput;
+        }
+        catch (StoreFormatException ex)
+        {
+            await stderr.WriteLineAsync($"rollgate: {ex.Message}");
+            return BadInput;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            await stderr.WriteLineAsync($"rollgate: {ex.Message}");
+            return BadInput;
+        }
+        catch (OperationCanceledException)
+        {
+            await stderr.WriteLineAsync("rollgate: cancelled");
+            return Unexpected;
+        }
+        catch (Exception ex)
+        {
+            await stderr.WriteLineAsync($"rollgate: unexpected failure: {ex}");
+            return Unexpected;
+        }
+    }
+
+    /// <summary>An option that takes a value, with its help text.</summary>
+    internal static Option<string> Text(string name, string description, bool required = false) =>
+        new(name) { Description = description, Required = required };
+
+    internal static Option<bool> Flag(string name, string description) => new(name) { Description = description };
+
+    internal static Option<bool> Json() => Flag("--json", "Print one JSON object on stdout and nothing else");
+
+    internal static Option<string> At() => Text("--at", "The moment to judge, RFC 3339 with an offset (default: now); only events before it count");
+
+    internal static Option<string> PlanOption() => Text("--plan", "The rollout plan YAML file", required: true);
+
+    internal static Option<string> DbOption() => Text("--db", "The event store (SQLite file)", required: true);
+}
