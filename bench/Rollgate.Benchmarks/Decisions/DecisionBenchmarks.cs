@@ -45,6 +45,10 @@ public class DecisionBenchmarks
     [Benchmark]
     public ValueTask<GateReport> Gate_FullPhase() => GateEvaluator.EvaluateAsync(_plan, _full, _store, _at);
 
+    /// <summary>The gate with its four weekly sustain checks (<c>gate --sustained</c>): four gates' work.</summary>
+    [Benchmark]
+    public ValueTask<GateReport> Gate_FullPhase_Sustained() => GateEvaluator.EvaluateAsync(_plan, _full, _store, _at, sustained: true);
+
     [Benchmark]
     public ValueTask<TriggerReport> Triggers_All() => new TriggerEvaluator(_plan, _store).EvaluateAsync(_at);
 

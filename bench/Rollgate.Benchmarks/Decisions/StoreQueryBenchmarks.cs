@@ -49,7 +49,7 @@ public class StoreQueryBenchmarks
     public ValueTask<RatingTally> RatingTally_Cohort() => _store.RatingTallyAsync(_phase, _at, _cohort);
 
     [Benchmark]
-    public ValueTask<IReadOnlyDictionary<string, double>> MinutesSaved_Cohort() => _store.MinutesSavedByUserAsync(_phase, _at, _cohort);
+    public ValueTask<IReadOnlyDictionary<string, FeedbackTally>> FeedbackByUser() => _store.FeedbackByUserAsync(_phase, _at);
 
     [Benchmark]
     public ValueTask<ReviewTally> ReviewTally_Cohort() => _store.ReviewTallyAsync(_phase, _at, _cohort);

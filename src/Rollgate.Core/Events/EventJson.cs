@@ -13,13 +13,13 @@ namespace Rollgate.Core.Events;
 public static class EventJson
 {
     /// <summary>Reads one line; on failure <paramref name="error"/> says everything wrong with it.</summary>
-    public static bool TryParse(ReadOnlySpan<byte> utf8Line, out RolloutEvent? evt, out string? error)
+    public static bool TryParse(ReadOnlyMemory<byte> utf8Line, out RolloutEvent? evt, out string? error)
     {
         evt = null;
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(utf8Line.ToArray());
+            doc = JsonDocument.Parse(utf8Line);
         }
         catch (JsonException ex)
         {
@@ -170,7 +170,9 @@ public static class EventJson
     }
 
     /// <summary>Writes the event as one compact JSON object (no trailing newline).</summary>
-    public static string Serialize(RolloutEvent evt)
+    public static string Serialize(RolloutEvent evt) => Encoding.UTF8.GetString(SerializeToUtf8(evt));
+
+    public static byte[] SerializeToUtf8(RolloutEvent evt)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var w = new Utf8JsonWriter(buffer))
@@ -178,7 +180,7 @@ public static class EventJson
             Write(w, evt);
         }
 
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return buffer.WrittenSpan.ToArray();
     }
 
     public static void Write(Utf8JsonWriter w, RolloutEvent evt)

@@ -29,8 +29,11 @@ public interface IEventHistory
     /// <summary>Ratings given before <paramref name="at"/> for runs in <paramref name="runs"/> by the filtered run owners.</summary>
     ValueTask<RatingTally> RatingTallyAsync(TimeWindow runs, DateTimeOffset at, IReadOnlySet<string>? users, CancellationToken cancellationToken = default);
 
-    /// <summary>Minutes saved per run owner, from feedback given before <paramref name="at"/> for runs in <paramref name="runs"/>.</summary>
-    ValueTask<IReadOnlyDictionary<string, double>> MinutesSavedByUserAsync(TimeWindow runs, DateTimeOffset at, IReadOnlySet<string>? users, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Ratings and minutes saved per run owner, from feedback given before <paramref name="at"/> for runs in
+    /// <paramref name="runs"/>: one pass serves both satisfaction and time saved, for any population.
+    /// </summary>
+    ValueTask<IReadOnlyDictionary<string, FeedbackTally>> FeedbackByUserAsync(TimeWindow runs, DateTimeOffset at, CancellationToken cancellationToken = default);
 
     /// <summary>Reviews made before <paramref name="at"/> of runs in <paramref name="runs"/> by the filtered run owners.</summary>
     ValueTask<ReviewTally> ReviewTallyAsync(TimeWindow runs, DateTimeOffset at, IReadOnlySet<string>? users, CancellationToken cancellationToken = default);
@@ -65,3 +68,9 @@ public readonly record struct RatingTally(long N, double Sum, double SumOfSquare
 }
 
 public readonly record struct ReviewTally(long Reviews, long Correct);
+
+/// <summary>One person's ratings (count, sum, sum of squares) and minutes saved.</summary>
+public readonly record struct FeedbackTally(long N, double Sum, double SumOfSquares, double MinutesSaved)
+{
+    public FeedbackTally Add(FeedbackTally other) => new(N + other.N, Sum + other.Sum, SumOfSquares + other.SumOfSquares, MinutesSaved + other.MinutesSaved);
+}

@@ -81,18 +81,15 @@ public sealed class InMemoryEventLog : IEventHistory
         return ValueTask.FromResult(new RatingTally(n, sum, squares));
     }
 
-    public ValueTask<IReadOnlyDictionary<string, double>> MinutesSavedByUserAsync(TimeWindow runs, DateTimeOffset at, IReadOnlySet<string>? users, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyDictionary<string, FeedbackTally>> FeedbackByUserAsync(TimeWindow runs, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
-        var result = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var (f, run) in CurrentFeedback(runs, at, users))
+        var result = new Dictionary<string, FeedbackTally>(StringComparer.Ordinal);
+        foreach (var (f, run) in CurrentFeedback(runs, at, null))
         {
-            if (f.MinutesSaved is { } m)
-            {
-                result[run.User] = result.GetValueOrDefault(run.User) + m;
-            }
+            result[run.User] = result.GetValueOrDefault(run.User).Add(new FeedbackTally(1, f.Rating, f.Rating * f.Rating, f.MinutesSaved ?? 0));
         }
 
-        return ValueTask.FromResult<IReadOnlyDictionary<string, double>>(result);
+        return ValueTask.FromResult<IReadOnlyDictionary<string, FeedbackTally>>(result);
     }
 
     public ValueTask<ReviewTally> ReviewTallyAsync(TimeWindow runs, DateTimeOffset at, IReadOnlySet<string>? users, CancellationToken cancellationToken = default)

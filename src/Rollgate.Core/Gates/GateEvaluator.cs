@@ -39,11 +39,15 @@ public sealed record GateReport(string Phase, DateTimeOffset? From, DateTimeOffs
 /// <summary>The go/no-go decision of SPEC 3: no-go, then insufficient data, then go, else hold.</summary>
 public static class GateEvaluator
 {
-    public static async ValueTask<GateReport> EvaluateAsync(RolloutPlan plan, Phase phase, IEventHistory history, DateTimeOffset at, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The gate at <paramref name="at"/>. With <paramref name="sustained"/>, a phase whose go/no-go names a
+    /// <c>sustain_for</c> is also judged at the weekly checks before it (each a full gate, so it costs that many).
+    /// </summary>
+    public static async ValueTask<GateReport> EvaluateAsync(RolloutPlan plan, Phase phase, IEventHistory history, DateTimeOffset at, bool sustained = false, CancellationToken cancellationToken = default)
     {
         var calculator = new KpiCalculator(plan, history);
         var report = Decide(phase, await calculator.ForPhaseAsync(phase, at, cancellationToken));
-        if (phase.GoNoGo.SustainFor is not { } span || report.From is not { } start)
+        if (!sustained || phase.GoNoGo.SustainFor is not { } span || report.From is not { } start)
         {
             return report;
         }

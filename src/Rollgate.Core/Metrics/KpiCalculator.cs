@@ -18,6 +18,9 @@ public sealed class KpiCalculator(RolloutPlan plan, IEventHistory history)
 {
     private readonly Dictionary<string, IReadOnlySet<string>> _populations = new(StringComparer.Ordinal);
 
+    // Satisfaction and time saved read the same feedback: one query per window and moment serves both.
+    private (TimeWindow Window, DateTimeOffset At, IReadOnlyDictionary<string, FeedbackTally> Tallies)? _feedback;
+
     /// <summary>The phase's metrics over its window at <paramref name="at"/>: from its latest start before <paramref name="at"/>.</summary>
     public async ValueTask<KpiReport> ForPhaseAsync(Phase phase, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
@@ -61,8 +64,10 @@ public sealed class KpiCalculator(RolloutPlan plan, IEventHistory history)
 
             case MetricKind.UserSatisfaction:
             {
-                var t = await history.RatingTallyAsync(window, at, users, cancellationToken);
-                return new MetricValue(metric.Metric, t.Mean, t.N, Intervals.TMean(t.N, t.Sum, t.SumOfSquares), t.N > 0 && t.N >= min, window);
+                var feedback = await FeedbackAsync(window, at, cancellationToken);
+                var t = users.Aggregate(default(FeedbackTally), (sum, u) => sum.Add(feedback.GetValueOrDefault(u)));
+                double? mean = t.N == 0 ? null : t.Sum / t.N;
+                return new MetricValue(metric.Metric, mean, t.N, Intervals.TMean(t.N, t.Sum, t.SumOfSquares), t.N > 0 && t.N >= min, window);
             }
 
             case MetricKind.ErrorRate:
@@ -90,6 +95,18 @@ public sealed class KpiCalculator(RolloutPlan plan, IEventHistory history)
                 return new MetricValue(metric.Metric, count, count, Interval.None, true, window);
             }
         }
+    }
+
+    private async ValueTask<IReadOnlyDictionary<string, FeedbackTally>> FeedbackAsync(TimeWindow window, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        if (_feedback is { } cached && cached.Window == window && cached.At == at)
+        {
+            return cached.Tallies;
+        }
+
+        var tallies = await history.FeedbackByUserAsync(window, at, cancellationToken);
+        _feedback = (window, at, tallies);
+        return tallies;
     }
 
     /// <summary>The people a metric counts: the roles its plan entry names, else the phase's cohort.</summary>
@@ -130,11 +147,11 @@ public sealed class KpiCalculator(RolloutPlan plan, IEventHistory history)
             return new MetricValue(metric.Metric, null, users.Count, Interval.None, true, window);
         }
 
-        var minutes = await history.MinutesSavedByUserAsync(window, at, users, cancellationToken);
+        var feedback = await FeedbackAsync(window, at, cancellationToken);
 
         // Hours saved per person per week, one value per member of the population (0 for those without feedback):
         // their mean is the metric, and their spread gives its t interval.
-        var perUser = users.Select(u => minutes.GetValueOrDefault(u) / 60 / weeks).ToList();
+        var perUser = users.Select(u => feedback.GetValueOrDefault(u).MinutesSaved / 60 / weeks).ToList();
         return new MetricValue(metric.Metric, perUser.Average(), users.Count, Intervals.TMean(perUser), true, window);
     }
 }

@@ -1,8 +1,11 @@
+using System.Buffers.Binary;
 using System.Globalization;
-using System.Text;
+using System.Security.Cryptography;
+using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Rollgate.Core.Events;
 using Rollgate.Core.Time;
+using Rollgate.Storage.Import;
 
 namespace Rollgate.Storage.Sqlite;
 
@@ -12,11 +15,11 @@ namespace Rollgate.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteEventStore : IEventStore
 {
-    private const int ProgressEveryLines = 50_000;
+    private const int BatchSize = 2048;
 
     private readonly string _connectionString;
     private readonly Dictionary<string, long> _names = new(StringComparer.Ordinal);
-    private readonly Lock _writeLock = new();
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
 
     private SqliteEventStore(string connectionString) => _connectionString = connectionString;
 
@@ -53,32 +56,32 @@ public sealed class SqliteEventStore : IEventStore
         return store;
     }
 
-    public void Dispose() => SqliteConnection.ClearAllPools();
-
-    public async Task<ImportResult> ImportAsync(Stream jsonLines, string sourceName, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default)
+    public void Dispose()
     {
-        long? total = jsonLines.CanSeek ? jsonLines.Length : null;
-        using var reader = new StreamReader(jsonLines, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
-        return await Task.Run(() => Write(ReadLines(reader, jsonLines, total, progress, cancellationToken), sourceName), cancellationToken);
+        SqliteConnection.ClearAllPools();
+        _writeLock.Dispose();
     }
+
+    public Task<ImportResult> ImportAsync(Stream jsonLines, string sourceName, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        WriteAsync(Utf8Lines.Read(jsonLines, progress, cancellationToken), sourceName, cancellationToken);
 
     public Task<ImportResult> AppendAsync(IEnumerable<RolloutEvent> events, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        return Task.Run(() => Write(Serialize(events, progress, cancellationToken), "append"), cancellationToken);
+        return WriteAsync(Serialize(events, progress, cancellationToken), "append", cancellationToken);
 
-        static IEnumerable<(long Line, string Text)> Serialize(IEnumerable<RolloutEvent> events, IProgress<ImportProgress>? progress, CancellationToken ct)
+        static IEnumerable<(long Line, byte[] Bytes)> Serialize(IEnumerable<RolloutEvent> events, IProgress<ImportProgress>? progress, CancellationToken ct)
         {
             long line = 0;
             foreach (var e in events)
             {
                 line++;
-                if (line % ProgressEveryLines == 0)
+                if (line % Utf8Lines.ProgressEveryLines == 0)
                 {
                     ct.ThrowIfCancellationRequested();
                     progress?.Report(new ImportProgress(line, 0, null));
                 }
 
-                yield return (line, EventJson.Serialize(e));
+                yield return (line, EventJson.SerializeToUtf8(e));
             }
 
             progress?.Report(new ImportProgress(line, 0, null));
@@ -109,67 +112,120 @@ public sealed class SqliteEventStore : IEventStore
         return Task.FromResult(ScalarLong(c, "SELECT count(*) FROM events"));
     }
 
-    private static IEnumerable<(long Line, string Text)> ReadLines(StreamReader reader, Stream stream, long? total, IProgress<ImportProgress>? progress, CancellationToken ct)
+    /// <summary>
+    /// Parses and hashes lines on one thread while another writes them, in one transaction: every line is checked,
+    /// and when any is bad the transaction is rolled back and every bad line reported.
+    /// </summary>
+    private async Task<ImportResult> WriteAsync(IEnumerable<(long Line, byte[] Bytes)> lines, string source, CancellationToken ct)
     {
-        long line = 0;
-        while (reader.ReadLine() is { } text)
+        await _writeLock.WaitAsync(ct);
+        try
         {
-            line++;
-            if (line % ProgressEveryLines == 0)
-            {
-                ct.ThrowIfCancellationRequested();
-                progress?.Report(new ImportProgress(line, stream.CanSeek ? stream.Position : 0, total));
-            }
-
-            yield return (line, text);
+            var channel = Channel.CreateBounded<ParsedLine[]>(new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
+            var parseErrors = new List<ImportError>();
+            var parser = Task.Run(() => ParseAll(lines, source, parseErrors, channel.Writer, ct), ct);
+            var result = await Task.Run(() => Consume(channel.Reader, source, parseErrors, ct), ct);
+            await parser;
+            return result;
         }
-
-        progress?.Report(new ImportProgress(line, total ?? 0, total));
+        finally
+        {
+            _writeLock.Release();
+        }
     }
 
-    private ImportResult Write(IEnumerable<(long Line, string Text)> lines, string source)
-    {
-        var errors = new List<ImportError>();
-        lock (_writeLock)
-        {
-            using var c = Connect();
-            using (var pragma = c.CreateCommand())
-            {
-                pragma.CommandText = "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY; PRAGMA synchronous = NORMAL;";
-                pragma.ExecuteNonQuery();
-            }
+    private readonly record struct ParsedLine(long Line, RolloutEvent Event, ReadOnlyMemory<byte> Body, long Digest);
 
-            using var writer = new SqliteEventWriter(c, _names);
-            foreach (var (line, raw) in lines)
+    /// <summary>Parses and hashes every line; bad lines go to <paramref name="errors"/>, complete before the channel completes.</summary>
+    private static async Task ParseAll(IEnumerable<(long Line, byte[] Bytes)> lines, string source, List<ImportError> errors, ChannelWriter<ParsedLine[]> output, CancellationToken ct)
+    {
+        var batch = new List<ParsedLine>(BatchSize);
+        var hash = new byte[32];
+        try
+        {
+            foreach (var (line, bytes) in lines)
             {
-                var text = raw.Trim();
-                if (text.Length == 0)
+                var body = Utf8Lines.Trim(bytes);
+                if (body.IsEmpty)
                 {
                     continue;
                 }
 
-                if (!EventJson.TryParse(text, out var evt, out var error))
+                if (!EventJson.TryParse(body, out var evt, out var error))
                 {
                     errors.Add(new ImportError(source, line, error!));
                     continue;
                 }
 
-                if (writer.Write(evt!, text, line) is { } problem)
+                SHA256.HashData(body.Span, hash);
+                batch.Add(new ParsedLine(line, evt!, body, BinaryPrimitives.ReadInt64LittleEndian(hash)));
+                if (batch.Count == BatchSize)
                 {
-                    errors.Add(new ImportError(source, line, problem));
+                    await output.WriteAsync([.. batch], ct);
+                    batch.Clear();
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                await output.WriteAsync([.. batch], ct);
+            }
+
+            output.Complete();
+        }
+        catch (Exception ex)
+        {
+            output.Complete(ex);
+            throw;
+        }
+    }
+
+    private ImportResult Consume(ChannelReader<ParsedLine[]> input, string source, List<ImportError> parseErrors, CancellationToken ct)
+    {
+        var errors = new List<ImportError>();
+        using var c = Connect();
+        using (var pragma = c.CreateCommand())
+        {
+            pragma.CommandText = "PRAGMA cache_size = -524288; PRAGMA temp_store = MEMORY;";
+            pragma.ExecuteNonQuery();
+        }
+
+        using var writer = new SqliteEventWriter(c, _names);
+        try
+        {
+            while (input.WaitToReadAsync(ct).AsTask().GetAwaiter().GetResult())
+            {
+                while (input.TryRead(out var batch))
+                {
+                    foreach (var p in batch)
+                    {
+                        if (writer.Write(p.Event, p.Body.Span, p.Digest, p.Line) is { } problem)
+                        {
+                            errors.Add(new ImportError(source, p.Line, problem));
+                        }
+                    }
                 }
             }
 
             errors.AddRange(writer.ResolvePending().Select(p => new ImportError(source, p.Line, p.Message)));
-            if (errors.Count > 0)
-            {
-                writer.Rollback();
-                return new ImportResult(0, 0, [.. errors.OrderBy(e => e.Line)]);
-            }
 
-            writer.Commit();
-            return new ImportResult(writer.Imported, writer.Duplicates, []);
+            // The parser completed the channel after its last line, so its list of bad lines is whole here.
+            errors.AddRange(parseErrors);
         }
+        catch
+        {
+            writer.Rollback();
+            throw;
+        }
+
+        if (errors.Count > 0)
+        {
+            writer.Rollback();
+            return new ImportResult(0, 0, [.. errors.OrderBy(e => e.Line)]);
+        }
+
+        writer.Commit();
+        return new ImportResult(writer.Imported, writer.Duplicates, []);
     }
 
     // ---- queries (IEventHistory) ----
@@ -268,38 +324,33 @@ public sealed class SqliteEventStore : IEventStore
         return ValueTask.FromResult(new RatingTally(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2)));
     }
 
-    public ValueTask<IReadOnlyDictionary<string, double>> MinutesSavedByUserAsync(TimeWindow runs, DateTimeOffset at, IReadOnlySet<string>? users, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyDictionary<string, FeedbackTally>> FeedbackByUserAsync(TimeWindow runs, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
         using var c = Connect();
-        var result = new Dictionary<string, double>(StringComparer.Ordinal);
-        if (UserFilter(c, users, "run_user") is not { } filter)
-        {
-            return ValueTask.FromResult<IReadOnlyDictionary<string, double>>(result);
-        }
-
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT run_user, sum(minutes) FROM feedback "
-            + $"WHERE run_ts >= $from AND run_ts < $to AND ts < $at AND (superseded_at IS NULL OR superseded_at >= $at) AND minutes IS NOT NULL{filter} GROUP BY run_user";
+        cmd.CommandText = "SELECT run_user, count(*), sum(rating), sum(rating * rating), coalesce(sum(minutes), 0) FROM feedback "
+            + "WHERE run_ts >= $from AND run_ts < $to AND ts < $at AND (superseded_at IS NULL OR superseded_at >= $at) GROUP BY run_user";
         AddWindow(cmd, runs);
         cmd.Parameters.AddWithValue("$at", at.UtcTicks);
-        var byId = new Dictionary<long, double>();
+        var byId = new Dictionary<long, FeedbackTally>();
         using (var r = cmd.ExecuteReader())
         {
             while (r.Read())
             {
-                byId[r.GetInt64(0)] = r.GetDouble(1);
+                byId[r.GetInt64(0)] = new FeedbackTally(r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetDouble(4));
             }
         }
 
+        var result = new Dictionary<string, FeedbackTally>(StringComparer.Ordinal);
         foreach (var (name, id) in NameIds(c))
         {
-            if (byId.TryGetValue(id, out var minutes))
+            if (byId.TryGetValue(id, out var tally))
             {
-                result[name] = minutes;
+                result[name] = tally;
             }
         }
 
-        return ValueTask.FromResult<IReadOnlyDictionary<string, double>>(result);
+        return ValueTask.FromResult<IReadOnlyDictionary<string, FeedbackTally>>(result);
     }
 
     public ValueTask<ReviewTally> ReviewTallyAsync(TimeWindow runs, DateTimeOffset at, IReadOnlySet<string>? users, CancellationToken cancellationToken = default)

@@ -9,7 +9,7 @@ namespace Rollgate.Storage.Sqlite;
 /// </summary>
 internal static class SqliteSchema
 {
-    public const int Version = 1;
+    public const int Version = 2;
 
     private static readonly string[] Migrations =
     [
@@ -117,6 +117,63 @@ internal static class SqliteSchema
             responded INTEGER NOT NULL
         );
         CREATE INDEX lead_responses_created ON lead_responses(created, ts, user, responded);
+        """,
+
+        // 2: the CRM records (SPEC 7) agents read. Each keeps its JSON as written by CrmJson; the columns copy the
+        // links the lookups follow. seq keeps the order records were first imported in (an upsert keeps the row).
+        """
+        CREATE TABLE crm_accounts (
+            seq  INTEGER PRIMARY KEY,
+            id   TEXT    NOT NULL UNIQUE,
+            name TEXT,
+            body TEXT    NOT NULL
+        );
+        -- A lead without account_id finds its account by the exact company name.
+        CREATE INDEX crm_accounts_name ON crm_accounts(name, seq);
+
+        CREATE TABLE crm_contacts (
+            seq        INTEGER PRIMARY KEY,
+            id         TEXT    NOT NULL UNIQUE,
+            account_id TEXT,
+            body       TEXT    NOT NULL
+        );
+        CREATE INDEX crm_contacts_account ON crm_contacts(account_id, seq);
+
+        CREATE TABLE crm_leads (
+            seq        INTEGER PRIMARY KEY,
+            id         TEXT    NOT NULL UNIQUE,
+            account_id TEXT,
+            body       TEXT    NOT NULL
+        );
+
+        CREATE TABLE crm_opportunities (
+            seq        INTEGER PRIMARY KEY,
+            id         TEXT    NOT NULL UNIQUE,
+            account_id TEXT,
+            body       TEXT    NOT NULL
+        );
+
+        -- ts is UTC ticks (for order); day is the local date's day number (for "up to and including as_of").
+        CREATE TABLE crm_activities (
+            seq         INTEGER PRIMARY KEY,
+            id          TEXT    NOT NULL UNIQUE,
+            lead        TEXT,
+            opportunity TEXT,
+            contact     TEXT,
+            ts          INTEGER,
+            day         INTEGER,
+            scheduled   INTEGER NOT NULL,
+            body        TEXT    NOT NULL
+        );
+        CREATE INDEX crm_activities_lead ON crm_activities(lead);
+        CREATE INDEX crm_activities_opportunity ON crm_activities(opportunity);
+        CREATE INDEX crm_activities_contact ON crm_activities(contact);
+
+        -- Names compare without case, as they are looked for in notes.
+        CREATE TABLE crm_competitors (
+            seq  INTEGER PRIMARY KEY,
+            name TEXT    NOT NULL UNIQUE COLLATE NOCASE
+        );
         """,
     ];
 

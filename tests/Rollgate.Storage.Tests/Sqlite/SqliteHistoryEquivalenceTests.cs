@@ -39,8 +39,8 @@ public sealed class SqliteHistoryEquivalenceTests
             Assert.Equal(await reference.RatingTallyAsync(window, at, users), await store.RatingTallyAsync(window, at, users));
             Assert.Equal(await reference.ReviewTallyAsync(window, at, users), await store.ReviewTallyAsync(window, at, users));
             Assert.Equal(
-                (await reference.MinutesSavedByUserAsync(window, at, users)).OrderBy(p => p.Key).Select(p => (p.Key, Math.Round(p.Value, 6))),
-                (await store.MinutesSavedByUserAsync(window, at, users)).OrderBy(p => p.Key).Select(p => (p.Key, Math.Round(p.Value, 6))));
+                (await reference.FeedbackByUserAsync(window, at)).OrderBy(p => p.Key).Select(p => (p.Key, p.Value.N, p.Value.Sum, p.Value.SumOfSquares, Math.Round(p.Value.MinutesSaved, 6))),
+                (await store.FeedbackByUserAsync(window, at)).OrderBy(p => p.Key).Select(p => (p.Key, p.Value.N, p.Value.Sum, p.Value.SumOfSquares, Math.Round(p.Value.MinutesSaved, 6))));
             Assert.Equal((await reference.ActiveUsersAsync(window)).Order(), (await store.ActiveUsersAsync(window)).Order());
             Assert.Equal((await reference.LeadResponseMinutesAsync(window, at, users)).Order(), (await store.LeadResponseMinutesAsync(window, at, users)).Order());
             Assert.Equal(await reference.IncidentsOpenedAsync(window, null), await store.IncidentsOpenedAsync(window, null));

@@ -1,0 +1,109 @@
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
+namespace Rollgate.Storage.Sqlite;
+
+/// <summary>
+/// A prepared statement driven through SQLite's C API. Bulk writes use it instead of ADO.NET commands, whose
+/// per-call overhead (parameter objects, boxing) costs more than SQLite's own work on a small row.
+/// </summary>
+internal sealed class RawStatement : IDisposable
+{
+    private readonly sqlite3 _db;
+    private readonly sqlite3_stmt _stmt;
+
+    public RawStatement(SqliteConnection connection, string sql)
+    {
+        _db = connection.Handle!;
+        Check(raw.sqlite3_prepare_v2(_db, sql, out _stmt), sql);
+    }
+
+    public RawStatement Bind(int index, long value)
+    {
+        raw.sqlite3_bind_int64(_stmt, index, value);
+        return this;
+    }
+
+    public RawStatement Bind(int index, long? value)
+    {
+        _ = value is { } v ? raw.sqlite3_bind_int64(_stmt, index, v) : raw.sqlite3_bind_null(_stmt, index);
+        return this;
+    }
+
+    public RawStatement Bind(int index, double? value)
+    {
+        _ = value is { } v ? raw.sqlite3_bind_double(_stmt, index, v) : raw.sqlite3_bind_null(_stmt, index);
+        return this;
+    }
+
+    public RawStatement Bind(int index, string? value)
+    {
+        _ = value is null ? raw.sqlite3_bind_null(_stmt, index) : raw.sqlite3_bind_text(_stmt, index, value);
+        return this;
+    }
+
+    public RawStatement BindUtf8(int index, ReadOnlySpan<byte> value)
+    {
+        raw.sqlite3_bind_text(_stmt, index, value);
+        return this;
+    }
+
+    /// <summary>Runs a statement that returns no rows; returns the number of rows it changed.</summary>
+    public int Execute()
+    {
+        var rc = raw.sqlite3_step(_stmt);
+        raw.sqlite3_reset(_stmt);
+        if (rc != raw.SQLITE_DONE && rc != raw.SQLITE_ROW)
+        {
+            throw Error(rc);
+        }
+
+        return raw.sqlite3_changes(_db);
+    }
+
+    /// <summary>Runs a query for its first row's integer columns; false when there is no row or the first column is null.</summary>
+    public bool TryReadInt64(out long first, out long second)
+    {
+        first = second = 0;
+        var rc = raw.sqlite3_step(_stmt);
+        try
+        {
+            if (rc == raw.SQLITE_ROW)
+            {
+                if (raw.sqlite3_column_type(_stmt, 0) == raw.SQLITE_NULL)
+                {
+                    return false;
+                }
+
+                first = raw.sqlite3_column_int64(_stmt, 0);
+                second = raw.sqlite3_column_count(_stmt) > 1 ? raw.sqlite3_column_int64(_stmt, 1) : 0;
+                return true;
+            }
+
+            if (rc != raw.SQLITE_DONE)
+            {
+                throw Error(rc);
+            }
+
+            return false;
+        }
+        finally
+        {
+            raw.sqlite3_reset(_stmt);
+        }
+    }
+
+    public long LastInsertRowId => raw.sqlite3_last_insert_rowid(_db);
+
+    public void Dispose() => _stmt.Dispose();
+
+    private SqliteException Error(int rc) => new(raw.sqlite3_errmsg(_db).utf8_to_string(), rc, raw.sqlite3_extended_errcode(_db));
+
+    private void Check(int rc, string sql)
+    {
+        if (rc != raw.SQLITE_OK)
+        {
+            throw new SqliteException($"{raw.sqlite3_errmsg(_db).utf8_to_string()} in: {sql}", rc);
+        }
+    }
+}
