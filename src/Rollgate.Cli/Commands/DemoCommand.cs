@@ -46,7 +46,7 @@ public static class DemoCommand
                     ctx.Console.MarkupLine($"Simulated the [bold]{pilot.Id}[/] ({options.Scenario}, seed {options.Seed}): {result.Imported:N0} events.");
                     ctx.Console.MarkupLine(Markup.Escape(Scenarios.Describe(options.Scenario)));
                     ctx.Console.WriteLine();
-                    GateCommand.Render(ctx.Console, await GateEvaluator.EvaluateAsync(plan, pilot, store, end, ct), plan);
+                    GateCommand.Render(ctx.Console, await GateEvaluator.EvaluateAsync(plan, pilot, store, end, cancellationToken: ct), plan);
                     ctx.Console.WriteLine();
                     TriggersCommand.Render(ctx.Console, await new TriggerEvaluator(plan, store).EvaluateAsync(at, ct), plan);
                 }

@@ -16,15 +16,16 @@ public static class GateCommand
         var db = RollgateApp.DbOption();
         var phase = RollgateApp.Text("--phase", "The phase to judge", required: true);
         var at = RollgateApp.At();
+        var sustained = RollgateApp.Flag("--sustained", "Also judge the weekly checks of the phase's sustain period (the full phase: go at four weekly checks in a row)");
         var json = RollgateApp.Json();
-        var cmd = new Command("gate", "Judge a phase's go/no-go: go, no-go, hold or insufficient-data, with the plan's action") { plan, db, phase, at, json };
+        var cmd = new Command("gate", "Judge a phase's go/no-go: go, no-go, hold or insufficient-data, with the plan's action") { plan, db, phase, at, sustained, json };
         cmd.SetAction(async (parse, ct) =>
         {
             var p = ctx.LoadPlan(parse.GetValue(plan));
             var ph = CliContext.Phase(p, parse.GetValue(phase));
             var when = ctx.At(parse.GetValue(at));
             using var store = ctx.OpenStore(parse.GetValue(db));
-            var report = await GateEvaluator.EvaluateAsync(p, ph, store, when, ct);
+            var report = await GateEvaluator.EvaluateAsync(p, ph, store, when, parse.GetValue(sustained), ct);
             if (parse.GetValue(json))
             {
                 ctx.WriteJson(ToJson(report, p));
