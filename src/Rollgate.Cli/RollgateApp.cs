@@ -23,6 +23,7 @@ public static class RollgateApp
         AccessCommand.Create(ctx),
         SimulateCommand.Create(ctx),
         DemoCommand.Create(ctx),
+        CrmCommands.Create(ctx),
     };
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TimeProvider clock, bool interactive = false, CancellationToken cancellationToken = default)

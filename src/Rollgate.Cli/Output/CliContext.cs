@@ -72,6 +72,17 @@ public sealed class CliContext(TextWriter stdout, TextWriter stderr, TimeProvide
         return SqliteEventStore.Open(path);
     }
 
+    /// <summary>The QA evidence in a store (created when missing).</summary>
+    public SqliteQaStore OpenQaStore(string? path)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            throw new UsageException("--db is required: the store (an SQLite file)");
+        }
+
+        return SqliteQaStore.Open(path);
+    }
+
     /// <summary>The <c>--at</c> instant: RFC 3339 with an offset, or now.</summary>
     public DateTimeOffset At(string? text)
     {

@@ -26,35 +26,7 @@ public sealed class SqliteEventStore : IEventStore
     public string Path { get; private init; } = "";
 
     /// <summary>Opens (creating when missing) the store at <paramref name="path"/>, bringing its schema up to date.</summary>
-    public static SqliteEventStore Open(string path)
-    {
-        var full = System.IO.Path.GetFullPath(path);
-        var dir = System.IO.Path.GetDirectoryName(full);
-        if (dir is not null && !Directory.Exists(dir))
-        {
-            throw new DirectoryNotFoundException($"the folder of the store '{path}' does not exist");
-        }
-
-        var cs = new SqliteConnectionStringBuilder { DataSource = full, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true }.ToString();
-        var store = new SqliteEventStore(cs) { Path = full };
-        using var c = store.Connect();
-        try
-        {
-            using (var wal = c.CreateCommand())
-            {
-                wal.CommandText = "PRAGMA journal_mode = WAL;";
-                wal.ExecuteNonQuery();
-            }
-
-            SqliteSchema.Apply(c);
-        }
-        catch (SqliteException ex) when (ex.SqliteErrorCode == 26)
-        {
-            throw new StoreFormatException($"'{path}' is not an SQLite database");
-        }
-
-        return store;
-    }
+    public static SqliteEventStore Open(string path) => new(SqliteFile.Open(path)) { Path = System.IO.Path.GetFullPath(path) };
 
     public void Dispose()
     {
@@ -261,7 +233,7 @@ public sealed class SqliteEventStore : IEventStore
     public ValueTask<RunTally> RunTallyAsync(TimeWindow window, IReadOnlySet<string>? users, CancellationToken cancellationToken = default)
     {
         using var c = Connect();
-        if (UserFilter(c, users, "user") is not { } filter)
+        if (UserFilter(c, users, "user", SqliteEventWriter.OwnsRuns) is not { } filter)
         {
             return ValueTask.FromResult(default(RunTally));
         }
@@ -309,7 +281,7 @@ public sealed class SqliteEventStore : IEventStore
     public ValueTask<RatingTally> RatingTallyAsync(TimeWindow runs, DateTimeOffset at, IReadOnlySet<string>? users, CancellationToken cancellationToken = default)
     {
         using var c = Connect();
-        if (UserFilter(c, users, "run_user") is not { } filter)
+        if (UserFilter(c, users, "run_user", SqliteEventWriter.OwnsRuns) is not { } filter)
         {
             return ValueTask.FromResult(default(RatingTally));
         }
@@ -342,7 +314,7 @@ public sealed class SqliteEventStore : IEventStore
         }
 
         var result = new Dictionary<string, FeedbackTally>(StringComparer.Ordinal);
-        foreach (var (name, id) in NameIds(c))
+        foreach (var (name, id, _) in Names(c))
         {
             if (byId.TryGetValue(id, out var tally))
             {
@@ -356,7 +328,7 @@ public sealed class SqliteEventStore : IEventStore
     public ValueTask<ReviewTally> ReviewTallyAsync(TimeWindow runs, DateTimeOffset at, IReadOnlySet<string>? users, CancellationToken cancellationToken = default)
     {
         using var c = Connect();
-        if (UserFilter(c, users, "run_user") is not { } filter)
+        if (UserFilter(c, users, "run_user", SqliteEventWriter.OwnsRuns) is not { } filter)
         {
             return ValueTask.FromResult(default(ReviewTally));
         }
@@ -375,7 +347,7 @@ public sealed class SqliteEventStore : IEventStore
     {
         using var c = Connect();
         var result = new List<double>();
-        if (UserFilter(c, users, "user") is not { } filter)
+        if (UserFilter(c, users, "user", SqliteEventWriter.OwnsLeadResponses) is not { } filter)
         {
             return ValueTask.FromResult<IReadOnlyList<double>>(result);
         }
@@ -448,40 +420,39 @@ public sealed class SqliteEventStore : IEventStore
         return ValueTask.FromResult(result);
     }
 
-    private SqliteConnection Connect()
-    {
-        var c = new SqliteConnection(_connectionString);
-        c.Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "PRAGMA busy_timeout = 5000;";
-        cmd.ExecuteNonQuery();
-        return c;
-    }
+    private SqliteConnection Connect() => SqliteFile.Connect(_connectionString);
 
     /// <summary>
-    /// An <c>AND column IN (...)</c> clause of the filtered users' integer ids; "" for everybody, and null
-    /// when nobody filtered has any event (every answer is then empty).
+    /// An <c>AND column IN (...)</c> clause of the filtered users' integer ids: "" for everybody (also when the
+    /// filter includes every owner of such rows, so it would keep them all), and null when nobody filtered owns
+    /// any (every answer is then empty).
     /// </summary>
-    private string? UserFilter(SqliteConnection c, IReadOnlySet<string>? users, string column)
+    private static string? UserFilter(SqliteConnection c, IReadOnlySet<string>? users, string column, long ownsBit)
     {
         if (users is null)
         {
             return "";
         }
 
-        var ids = NameIds(c).Where(p => users.Contains(p.Key)).Select(p => p.Value.ToString(CultureInfo.InvariantCulture)).ToList();
+        var owners = Names(c).Where(n => (n.Owns & ownsBit) != 0).ToList();
+        var ids = owners.Where(n => users.Contains(n.Name)).Select(n => n.Id.ToString(CultureInfo.InvariantCulture)).ToList();
+        if (ids.Count == owners.Count)
+        {
+            return ids.Count == 0 ? null : "";
+        }
+
         return ids.Count == 0 ? null : $" AND {column} IN ({string.Join(',', ids)})";
     }
 
-    private Dictionary<string, long> NameIds(SqliteConnection c)
+    private static List<(string Name, long Id, long Owns)> Names(SqliteConnection c)
     {
-        var result = new Dictionary<string, long>(StringComparer.Ordinal);
+        var result = new List<(string, long, long)>();
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT name, id FROM names";
+        cmd.CommandText = "SELECT name, id, owns FROM names";
         using var r = cmd.ExecuteReader();
         while (r.Read())
         {
-            result[r.GetString(0)] = r.GetInt64(1);
+            result.Add((r.GetString(0), r.GetInt64(1), r.GetInt64(2)));
         }
 
         return result;

@@ -15,7 +15,8 @@ internal sealed class SqliteEventWriter : IDisposable
     private readonly List<(long Seq, long Line, string Run)> _unresolvedFeedback = [];
     private readonly List<(long Seq, long Line, string Run)> _unresolvedReviews = [];
     private readonly RawStatement _event, _name, _findName, _run, _runLookup, _feedback, _review, _control, _incident, _bug, _resolution, _lead;
-    private readonly RawStatement _fbPrev, _fbNext, _fbSupersede, _rvPrev, _rvNext, _rvSupersede;
+    private readonly RawStatement _fbPrev, _fbNext, _fbSupersede, _rvPrev, _rvNext, _rvSupersede, _owns;
+    private readonly HashSet<(long Id, long Bit)> _owners = [];
 
     public SqliteEventWriter(SqliteConnection connection, Dictionary<string, long> names)
     {
@@ -40,7 +41,11 @@ internal sealed class SqliteEventWriter : IDisposable
         _bug = Prepare("INSERT INTO bugs(seq, ts, id, priority, title) VALUES (?1, ?2, ?3, ?4, ?5)");
         _resolution = Prepare("INSERT INTO resolutions(seq, kind, id, ts) VALUES (?1, ?2, ?3, ?4)");
         _lead = Prepare("INSERT INTO lead_responses(seq, ts, lead, user, created, responded) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+        _owns = Prepare("UPDATE names SET owns = owns | ?2 WHERE id = ?1 AND (owns & ?2) = 0");
     }
+
+    /// <summary>Bits of <c>names.owns</c>.</summary>
+    public const long OwnsRuns = 1, OwnsLeadResponses = 2;
 
     public long Imported { get; private set; }
 
@@ -64,7 +69,7 @@ internal sealed class SqliteEventWriter : IDisposable
             case Run r:
                 try
                 {
-                    _run.Bind(1, seq).Bind(2, r.Id).Bind(3, ts).Bind(4, NameId(r.User)).Bind(5, r.Task).Bind(6, (long)r.Outcome)
+                    _run.Bind(1, seq).Bind(2, r.Id).Bind(3, ts).Bind(4, OwnerId(r.User, OwnsRuns)).Bind(5, r.Task).Bind(6, (long)r.Outcome)
                         .Bind(7, r.LatencyMs).Bind(8, r.Experiment).Bind(9, r.Variant is { } v ? (long)v : null).Execute();
                 }
                 catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
@@ -101,7 +106,7 @@ internal sealed class SqliteEventWriter : IDisposable
                 _resolution.Bind(1, seq).Bind(2, "bug").Bind(3, br.Id).Bind(4, ts).Execute();
                 break;
             case LeadResponse lr:
-                _lead.Bind(1, seq).Bind(2, ts).Bind(3, lr.Lead).Bind(4, NameId(lr.User)).Bind(5, lr.Created.UtcTicks).Bind(6, lr.Responded.UtcTicks).Execute();
+                _lead.Bind(1, seq).Bind(2, ts).Bind(3, lr.Lead).Bind(4, OwnerId(lr.User, OwnsLeadResponses)).Bind(5, lr.Created.UtcTicks).Bind(6, lr.Responded.UtcTicks).Execute();
                 break;
         }
 
@@ -140,7 +145,7 @@ internal sealed class SqliteEventWriter : IDisposable
 
     public void Dispose()
     {
-        foreach (var s in new[] { _event, _name, _findName, _run, _runLookup, _feedback, _review, _control, _incident, _bug, _resolution, _lead, _fbPrev, _fbNext, _fbSupersede, _rvPrev, _rvNext, _rvSupersede })
+        foreach (var s in new[] { _event, _name, _findName, _run, _runLookup, _feedback, _review, _control, _incident, _bug, _resolution, _lead, _fbPrev, _fbNext, _fbSupersede, _rvPrev, _rvNext, _rvSupersede, _owns })
         {
             s.Dispose();
         }
@@ -172,6 +177,18 @@ internal sealed class SqliteEventWriter : IDisposable
         {
             supersede.Bind(1, ts).Bind(2, before).Execute();
         }
+    }
+
+    /// <summary>The name's id, marking it as an owner of runs or lead responses (once per writer).</summary>
+    private long OwnerId(string name, long bit)
+    {
+        var id = NameId(name);
+        if (_owners.Add((id, bit)))
+        {
+            _owns.Bind(1, id).Bind(2, bit).Execute();
+        }
+
+        return id;
     }
 
     private long NameId(string name)

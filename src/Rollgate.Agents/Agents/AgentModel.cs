@@ -1,0 +1,115 @@
+using System.Text;
+
+namespace Rollgate.Agents.Agents;
+
+/// <summary>The three agent tasks (SPEC 1's task ids).</summary>
+public static class AgentTasks
+{
+    public const string LeadSummary = "lead_summary";
+    public const string FollowUp = "follow_up";
+    public const string RiskAnalysis = "risk_analysis";
+
+    public static readonly IReadOnlyList<string> All = [LeadSummary, FollowUp, RiskAnalysis];
+}
+
+/// <summary>Which record and field a statement rests on, so a person can check it.</summary>
+public sealed record Citation(string Record, string Id, string Field)
+{
+    public override string ToString() => $"{Record} {Id}.{Field}";
+}
+
+/// <summary>An agent declining to answer: a stable reason code and a sentence for the person who asked.</summary>
+public sealed record Abstention(string Code, string Sentence);
+
+/// <summary>What the engine wrote, and what writing it cost.</summary>
+public sealed record EngineUsage(string Engine, string? Model, long? InputTokens, long? OutputTokens, double LatencyMs)
+{
+    public static EngineUsage Builtin(double latencyMs) => new("builtin", null, null, null, latencyMs);
+}
+
+/// <summary>A typed answer: the facts (from rules over the records) and the words (from the engine), citing its sources.</summary>
+public abstract record AgentAnswer(string Task, DateOnly DataAsOf, IReadOnlyList<Citation> Citations)
+{
+    /// <summary>The whole answer as a person reads it.</summary>
+    public abstract string Render();
+
+    protected string Footer()
+    {
+        var sb = new StringBuilder();
+        sb.Append("Data as of ").Append(DataAsOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)).Append('.');
+        if (Citations.Count > 0)
+        {
+            sb.Append(" Sources: ").Append(string.Join(", ", Citations.Distinct().Select(c => c.ToString()))).Append('.');
+        }
+
+        return sb.ToString();
+    }
+}
+
+public enum OutcomeKind { Answered, Abstained, Error }
+
+/// <summary>The result of one run: an answer, an abstention, or an error (never shown as an answer).</summary>
+public sealed record AgentOutcome(string Task, OutcomeKind Kind, AgentAnswer? Answer, Abstention? Abstention, string? Error, EngineUsage? Usage)
+{
+    public static AgentOutcome Answered(AgentAnswer answer, EngineUsage usage) => new(answer.Task, OutcomeKind.Answered, answer, null, null, usage);
+
+    public static AgentOutcome Abstained(string task, Abstention abstention) => new(task, OutcomeKind.Abstained, null, abstention, null, null);
+
+    public static AgentOutcome Failed(string task, string error, EngineUsage? usage = null) => new(task, OutcomeKind.Error, null, null, error, usage);
+
+    /// <summary>The run event's outcome: completed, abstained or error.</summary>
+    public string RunOutcome => Kind switch
+    {
+        OutcomeKind.Answered => "completed",
+        OutcomeKind.Abstained => "abstained",
+        _ => "error",
+    };
+
+    /// <summary>What a person is shown: the answer, the abstention's sentence, or that the run failed.</summary>
+    public string Text => Kind switch
+    {
+        OutcomeKind.Answered => Answer!.Render(),
+        OutcomeKind.Abstained => Abstention!.Sentence,
+        _ => $"The agent could not produce a safe answer ({Error}).",
+    };
+}
+
+/// <summary>
+/// The thresholds the agents work by. Defaults follow SPEC 7; an experiment may vary them (a variant is a set of
+/// options), so none is hard-coded in the rules.
+/// </summary>
+public sealed record AgentOptions
+{
+    public static readonly AgentOptions Default = new();
+
+    /// <summary>An activity within this many days before as_of is recent (SPEC 7: 14).</summary>
+    public int RecentActivityDays { get; init; } = 14;
+
+    /// <summary>How many times a close date must have moved later to be a risk (SPEC 7: 2).</summary>
+    public int CloseDatePushes { get; init; } = 2;
+
+    /// <summary>More than this many days in one stage is stalled (SPEC 7: 45).</summary>
+    public int StalledStageDays { get; init; } = 45;
+
+    /// <summary>The window for multi-threading and competitor mentions (SPEC 7: 30 days).</summary>
+    public int EngagementWindowDays { get; init; } = 30;
+
+    /// <summary>This many factors or more make a deal high risk (SPEC 7: 3).</summary>
+    public int HighRiskFactors { get; init; } = 3;
+
+    /// <summary>A lead summary needs at least this many activities when the lead has neither name nor company (SPEC 7: 1).</summary>
+    public int MinActivitiesWithoutIdentity { get; init; } = 1;
+
+    /// <summary>Days without a touch after which a follow-up suggests checking in.</summary>
+    public int CheckInAfterDays { get; init; } = 7;
+
+    /// <summary>At most this many follow-up actions (the issue: one to three).</summary>
+    public int MaxFollowUpActions { get; init; } = 3;
+
+    /// <summary>Companies at least this large (employees) fit the ideal customer profile.</summary>
+    public int FitEmployees { get; init; } = 500;
+
+    /// <summary>Industries the product fits best.</summary>
+    public IReadOnlyList<string> FitIndustries { get; init; } =
+        ["Software", "Financial Services", "Healthcare", "Retail", "Manufacturing", "Media", "Telecommunications", "Technology"];
+}

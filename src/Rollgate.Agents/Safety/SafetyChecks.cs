@@ -1,0 +1,137 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Rollgate.Agents.Crm;
+
+namespace Rollgate.Agents.Safety;
+
+/// <summary>One reason an output may not be shown.</summary>
+public sealed record SafetyViolation(string Check, string Detail)
+{
+    public override string ToString() => $"{Check}: {Detail}";
+}
+
+/// <summary>
+/// The checks every answer passes before anyone sees it (SPEC 7): each email address, phone number and money
+/// amount it states appears in its input, and it never claims to have acted (agents draft; people act).
+/// </summary>
+public static partial class SafetyChecks
+{
+    public const string InventedEmail = "invented_email";
+    public const string InventedPhone = "invented_phone";
+    public const string InventedAmount = "invented_amount";
+    public const string ClaimedAction = "claimed_action";
+
+    // The input is searched as text: the default JSON encoder would write "€300k" as "\u20AC300k" and "+1 212" as
+    // "\u002B1 212", hiding amounts and phone numbers that the input does state.
+    private static readonly JsonSerializerOptions SourceText = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static IReadOnlyList<SafetyViolation> Check(string output, AgentInput input)
+    {
+        var source = JsonSerializer.Serialize(CrmJson.Write(input), SourceText);
+        var violations = new List<SafetyViolation>();
+
+        var emails = Emails().Matches(source).Select(m => m.Value.ToLowerInvariant()).ToHashSet();
+        foreach (var email in Emails().Matches(output).Select(m => m.Value))
+        {
+            if (!emails.Contains(email.ToLowerInvariant()))
+            {
+                violations.Add(new SafetyViolation(InventedEmail, $"'{email}' is not in the input"));
+            }
+        }
+
+        var phones = Phones().Matches(source).Select(m => Digits(m.Value)).ToList();
+        foreach (var phone in Phones().Matches(output).Select(m => m.Value))
+        {
+            var digits = Digits(phone);
+            if (!phones.Any(p => p.EndsWith(Last10(digits), StringComparison.Ordinal) || digits.EndsWith(Last10(p), StringComparison.Ordinal)))
+            {
+                violations.Add(new SafetyViolation(InventedPhone, $"'{phone.Trim()}' is not in the input"));
+            }
+        }
+
+        var amounts = InputAmounts(input, source);
+        foreach (Match m in Money().Matches(output))
+        {
+            if (ParseAmount(m) is { } value && !amounts.Contains(value))
+            {
+                violations.Add(new SafetyViolation(InventedAmount, $"'{m.Value.Trim()}' is not an amount in the input"));
+            }
+        }
+
+        // Quoted spans cite CRM text (a rep's note may well say "I sent the deck"); the claim check reads the rest.
+        var own = Quoted().Replace(output, "\"\"");
+        foreach (Match m in Claims().Matches(own))
+        {
+            violations.Add(new SafetyViolation(ClaimedAction, $"it says \"{m.Value}\", but agents only draft: people act"));
+        }
+
+        return violations;
+    }
+
+    private static string Digits(string s) => new([.. s.Where(char.IsAsciiDigit)]);
+
+    private static string Last10(string digits) => digits.Length > 10 ? digits[^10..] : digits;
+
+    /// <summary>Every amount the input states: the opportunity's, the account's revenue, and money written in its text.</summary>
+    private static HashSet<decimal> InputAmounts(AgentInput input, string source)
+    {
+        var amounts = new HashSet<decimal>();
+        if (input.Opportunity?.Amount is { } a)
+        {
+            amounts.Add(decimal.Round(a, 2));
+        }
+
+        if (input.Account?.AnnualRevenue is { } r)
+        {
+            amounts.Add(decimal.Round(r, 2));
+        }
+
+        foreach (Match m in Money().Matches(source))
+        {
+            if (ParseAmount(m) is { } v)
+            {
+                amounts.Add(v);
+            }
+        }
+
+        return amounts;
+    }
+
+    private static decimal? ParseAmount(Match m)
+    {
+        var number = m.Groups["n1"].Success ? m.Groups["n1"].Value : m.Groups["n2"].Value;
+        var scale = (m.Groups["s1"].Success ? m.Groups["s1"].Value : m.Groups["s2"].Value).Trim().ToLowerInvariant();
+        if (!decimal.TryParse(number.Replace(",", "", StringComparison.Ordinal), NumberStyles.Number, CultureInfo.InvariantCulture, out var value))
+        {
+            return null;
+        }
+
+        value *= scale switch
+        {
+            "k" or "thousand" => 1_000m,
+            "m" or "mm" or "million" => 1_000_000m,
+            "bn" or "b" or "billion" => 1_000_000_000m,
+            _ => 1m,
+        };
+        return decimal.Round(value, 2);
+    }
+
+    [GeneratedRegex(@"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")]
+    private static partial Regex Emails();
+
+    // North American forms (415-555-0123, (415) 555 0123, +1-415-555-0123) and international +CC groups;
+    // the look-arounds keep ISO dates and long numbers from reading as phone numbers.
+    [GeneratedRegex(@"(?<![\w+-])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?![\w-])|(?<![\w+])\+\d{2,3}(?:[\s-]\d{2,4}){2,4}(?![\w-])")]
+    private static partial Regex Phones();
+
+    [GeneratedRegex(@"(?:(?:[$€£]|\b(?:USD|EUR|GBP)\s?)(?<n1>\d[\d,]*(?:\.\d+)?)(?<s1>\s?(?:k|K|m|M|mm|MM|bn|BN|thousand|million|billion)\b)?)|(?:\b(?<n2>\d[\d,]*(?:\.\d+)?)(?<s2>\s?(?:k|K|m|M|thousand|million|billion))?\s?(?:USD|EUR|GBP|dollars)\b)")]
+    private static partial Regex Money();
+
+    [GeneratedRegex("\"[^\"\\n]*\"")]
+    private static partial Regex Quoted();
+
+    [GeneratedRegex(@"\b(?:I|we)\s*(?:'ve|\s+have|\s+just|\s+already|\s+went ahead and)?\s+(?:already\s+)?(?:sent|emailed|e-mailed|booked|scheduled|updated|changed|called|logged|created|deleted|contacted|notified|submitted|moved|closed|reassigned)\b|\b(?:has|have)\s+(?:now\s+|already\s+)?been\s+(?:sent|emailed|booked|scheduled|updated|changed|logged|notified|submitted)\b|\b(?:email|message|invite|invitation|meeting|record|opportunity|crm)\s+(?:was|is)\s+(?:now\s+)?(?:sent|booked|scheduled|updated|changed)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex Claims();
+}

@@ -1,0 +1,51 @@
+using Microsoft.Data.Sqlite;
+
+namespace Rollgate.Storage.Sqlite;
+
+/// <summary>
+/// The one SQLite file that holds a Rollgate store (events, CRM records, QA evidence): opened in WAL mode with its
+/// schema brought up to date, however many of the stores over it are opened.
+/// </summary>
+internal static class SqliteFile
+{
+    /// <summary>Prepares the file at <paramref name="path"/> (creating it when missing) and returns its connection string.</summary>
+    public static string Open(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var dir = Path.GetDirectoryName(full);
+        if (dir is not null && !Directory.Exists(dir))
+        {
+            throw new DirectoryNotFoundException($"the folder of the store '{path}' does not exist");
+        }
+
+        var cs = new SqliteConnectionStringBuilder { DataSource = full, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true }.ToString();
+        using var c = Connect(cs);
+        try
+        {
+            using (var wal = c.CreateCommand())
+            {
+                wal.CommandText = "PRAGMA journal_mode = WAL;";
+                wal.ExecuteNonQuery();
+            }
+
+            SqliteSchema.Apply(c);
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == 26)
+        {
+            throw new StoreFormatException($"'{path}' is not an SQLite database");
+        }
+
+        return cs;
+    }
+
+    /// <summary>An open connection that waits for a writer rather than failing at once.</summary>
+    public static SqliteConnection Connect(string connectionString)
+    {
+        var c = new SqliteConnection(connectionString);
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "PRAGMA busy_timeout = 5000;";
+        cmd.ExecuteNonQuery();
+        return c;
+    }
+}

@@ -1,0 +1,136 @@
+using Rollgate.Agents.Crm;
+using Rollgate.Agents.Safety;
+
+namespace Rollgate.Agents.Tests.Safety;
+
+/// <summary>
+/// SPEC 7's safety checks: each email address, phone number and money amount an output states appears in its
+/// input, and it never says it acted. Each check catches a planted violation, and lets through what is in the input
+/// however it is written.
+/// </summary>
+public sealed class SafetyChecksTests
+{
+    private static readonly AgentInput Input = new(
+        new DateOnly(2026, 3, 16),
+        new Lead("L-1", "Dana Whitfield", "Director of Data Engineering", "Crestview Mutual", "dana.whitfield@crestview.example", "+1 (415) 555-0142", "Webinar"),
+        new Account("A-1", "Crestview Mutual", "Financial Services", 5400, "North America", 1_200_000m),
+        [new Contact("C-1", "Marcus Cole", "CFO", "marcus.cole@crestview.example", "212-555-0177", "economic_buyer")],
+        new Opportunity("O-1", "Crestview Claims Lakehouse", "Proposal", 2_400_000m, "USD", CloseDate: new DateOnly(2026, 4, 30)),
+        [new Rollgate.Agents.Crm.Activity("ACT-1", "call", new DateTimeOffset(2026, 3, 10, 17, 0, 0, TimeSpan.Zero), "outbound", "C-1", "Discovery call",
+            "I sent the pricing deck after the call. Budget of €300k approved; a second phase could add $150k.")]);
+
+    private static IReadOnlyList<string> Checks(string output) => [.. SafetyChecks.Check(output, Input).Select(v => v.Check)];
+
+    [Fact]
+    [Trait("spec", "7.safety")]
+    public void InventedEmail_IsCaught()
+    {
+        var violation = Assert.Single(SafetyChecks.Check("Write to dana.whitfield@crestview.example and cc ceo@crestview.example.", Input));
+
+        Assert.Equal(SafetyChecks.InventedEmail, violation.Check);
+        Assert.Contains("ceo@crestview.example", violation.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [Trait("spec", "7.safety")]
+    public void EmailFromTheInput_InAnotherCase_Passes()
+    {
+        Assert.Empty(Checks("Reach Marcus at Marcus.Cole@Crestview.example."));
+    }
+
+    [Theory]
+    [Trait("spec", "7.safety")]
+    [InlineData("Call her on +1 415 555 9999.")]
+    [InlineData("Her mobile is (646) 555-0187.")]
+    [InlineData("Try +44 20 7946 0811 for the London office.")]
+    public void InventedPhone_IsCaught(string output)
+    {
+        Assert.Equal([SafetyChecks.InventedPhone], Checks(output));
+    }
+
+    [Theory]
+    [Trait("spec", "7.safety")]
+    [InlineData("Call her on 415-555-0142.")]
+    [InlineData("Call her on 415.555.0142.")]
+    [InlineData("Call her on +1 415 555 0142.")]
+    [InlineData("Call her on +1-415-555-0142.")]
+    [InlineData("Marcus: (212) 555-0177.")]
+    public void PhoneFromTheInput_FormattedDifferently_Passes(string output)
+    {
+        Assert.Empty(Checks(output));
+    }
+
+    [Theory]
+    [Trait("spec", "7.safety")]
+    [InlineData("The deal is worth $2.5M.")]
+    [InlineData("They have a budget of $3,000,000.")]
+    [InlineData("Expect 500k USD in year one.")]
+    [InlineData("A discount to €250k would close it.")]
+    public void InventedAmount_IsCaught(string output)
+    {
+        Assert.Equal([SafetyChecks.InventedAmount], Checks(output));
+    }
+
+    [Theory]
+    [Trait("spec", "7.safety")]
+    [InlineData("The deal is worth $2,400,000.")]
+    [InlineData("The deal is worth $2.4M.")]
+    [InlineData("The deal is worth $2.4 million.")]
+    [InlineData("The deal is worth 2,400,000 USD.")]
+    [InlineData("Annual revenue is $1,200,000.")]
+    [InlineData("Annual revenue is $1.2M.")]
+    [InlineData("Budget of €300k approved.")]
+    [InlineData("A second phase could add $150k.")]
+    public void AmountFromTheInput_WrittenDifferently_Passes(string output)
+    {
+        Assert.Empty(Checks(output));
+    }
+
+    [Theory]
+    [Trait("spec", "7.safety")]
+    [InlineData("Closing 2026-04-30, data as of 2026-03-16.")]
+    [InlineData("Last touch 2026-03-10T17:00:00Z (call).")]
+    [InlineData("The close date moved later 2 times (2026-02-27 → 2026-03-31 → 2026-04-30).")]
+    [InlineData("Company: Crestview Mutual (Financial Services, 5,400 employees, North America).")]
+    [InlineData("In stage Proposal since 2026-01-29, 46 days (more than 45).")]
+    public void DatesAndCounts_AreNotPhonesOrAmounts(string output)
+    {
+        Assert.Empty(Checks(output));
+    }
+
+    [Theory]
+    [Trait("spec", "7.safety")]
+    [InlineData("I have sent the proposal.")]
+    [InlineData("The meeting has been booked.")]
+    [InlineData("I've updated the CRM with the new close date.")]
+    [InlineData("We already booked a demo for Thursday.")]
+    [InlineData("I sent Marcus the order form.")]
+    [InlineData("The opportunity was updated to Negotiation.")]
+    [InlineData("Your invite has now been sent.")]
+    [InlineData("I changed the close date to 2026-04-30.")]
+    public void ClaimedAction_IsCaught(string output)
+    {
+        Assert.Equal([SafetyChecks.ClaimedAction], Checks(output));
+    }
+
+    [Theory]
+    [Trait("spec", "7.safety")]
+    [InlineData("Budget: \"I sent the pricing deck after the call\" (call, 2026-03-10).")]
+    [InlineData("Last touch: inbound email \"We have updated the RFP\".")]
+    [InlineData("Draft email (review and send it yourself):")]
+    [InlineData("Send the proposal, then book the meeting and update the close date.")]
+    [InlineData("Would a short call this week work for you?")]
+    public void QuotedCrmTextAndSuggestions_AreNotClaims(string output)
+    {
+        Assert.Empty(Checks(output));
+    }
+
+    [Fact]
+    [Trait("spec", "7.safety")]
+    public void EveryViolation_IsReported()
+    {
+        var checks = Checks("I have sent $2.5M to ceo@crestview.example; call +1 415 555 9999.");
+
+        Assert.Equal([SafetyChecks.InventedEmail, SafetyChecks.InventedPhone, SafetyChecks.InventedAmount, SafetyChecks.ClaimedAction], checks);
+    }
+}
