@@ -24,6 +24,8 @@ public static class RollgateApp
         SimulateCommand.Create(ctx),
         DemoCommand.Create(ctx),
         CrmCommands.Create(ctx),
+        AgentCommands.Create(ctx),
+        QaCommands.Create(ctx),
     };
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TimeProvider clock, bool interactive = false, CancellationToken cancellationToken = default)

@@ -12,10 +12,11 @@ internal sealed class SqliteEventWriter : IDisposable
     private readonly SqliteConnection _connection;
     private readonly SqliteTransaction _tx;
     private readonly Dictionary<string, long> _names;
-    private readonly List<(long Seq, long Line, string Run)> _unresolvedFeedback = [];
-    private readonly List<(long Seq, long Line, string Run)> _unresolvedReviews = [];
-    private readonly RawStatement _event, _name, _findName, _run, _runLookup, _feedback, _review, _control, _incident, _bug, _resolution, _lead;
-    private readonly RawStatement _fbPrev, _fbNext, _fbSupersede, _rvPrev, _rvNext, _rvSupersede, _owns;
+    private readonly long _firstSeq;
+
+    // The line of each feedback and review written, so that one naming an unknown run can be reported where it stands.
+    private readonly Dictionary<long, long> _linkedLines = [];
+    private readonly RawStatement _event, _name, _findName, _run, _feedback, _review, _control, _incident, _bug, _resolution, _lead, _owns;
     private readonly HashSet<(long Id, long Bit)> _owners = [];
 
     public SqliteEventWriter(SqliteConnection connection, Dictionary<string, long> names)
@@ -23,19 +24,18 @@ internal sealed class SqliteEventWriter : IDisposable
         _connection = connection;
         _names = names;
         _tx = connection.BeginTransaction(deferred: false);
+        using (var max = Prepare("SELECT coalesce(max(seq), 0) FROM events"))
+        {
+            max.TryReadInt64(out var last, out _);
+            _firstSeq = last + 1;
+        }
+
         _event = Prepare("INSERT OR IGNORE INTO events(type, ts, digest, body) VALUES (?1, ?2, ?3, ?4)");
         _name = Prepare("INSERT INTO names(name) VALUES (?1)");
         _findName = Prepare("SELECT id FROM names WHERE name = ?1");
         _run = Prepare("INSERT INTO runs(seq, id, ts, user, task, outcome, latency_ms, experiment, variant) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
-        _runLookup = Prepare("SELECT ts, user FROM runs WHERE id = ?1");
-        _feedback = Prepare("INSERT INTO feedback(seq, run, user, ts, rating, minutes, run_ts, run_user, superseded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
-        _review = Prepare("INSERT INTO reviews(seq, run, reviewer, ts, correct, run_ts, run_user, superseded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?7, ?8, ?9)");
-        _fbPrev = Prepare("SELECT seq FROM feedback WHERE run = ?1 AND user = ?2 AND ts <= ?3 AND seq <> ?4 ORDER BY ts DESC, seq DESC LIMIT 1");
-        _fbNext = Prepare("SELECT min(ts) FROM feedback WHERE run = ?1 AND user = ?2 AND ts > ?3");
-        _fbSupersede = Prepare("UPDATE feedback SET superseded_at = ?1 WHERE seq = ?2");
-        _rvPrev = Prepare("SELECT seq FROM reviews WHERE run = ?1 AND reviewer = ?2 AND ts <= ?3 AND seq <> ?4 ORDER BY ts DESC, seq DESC LIMIT 1");
-        _rvNext = Prepare("SELECT min(ts) FROM reviews WHERE run = ?1 AND reviewer = ?2 AND ts > ?3");
-        _rvSupersede = Prepare("UPDATE reviews SET superseded_at = ?1 WHERE seq = ?2");
+        _feedback = Prepare("INSERT INTO feedback(seq, run, user, ts, rating, minutes) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+        _review = Prepare("INSERT INTO reviews(seq, run, reviewer, ts, correct) VALUES (?1, ?2, ?3, ?4, ?5)");
         _control = Prepare("INSERT INTO control(seq, type, ts, phase, trigger, by, action, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
         _incident = Prepare("INSERT INTO incidents(seq, ts, id, severity, category, title) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
         _bug = Prepare("INSERT INTO bugs(seq, ts, id, priority, title) VALUES (?1, ?2, ?3, ?4, ?5)");
@@ -79,10 +79,12 @@ internal sealed class SqliteEventWriter : IDisposable
 
                 break;
             case Feedback f:
-                WriteLinked(_feedback, _fbPrev, _fbNext, _fbSupersede, _unresolvedFeedback, seq, f.Run, NameId(f.User), ts, line, f.Rating, f.MinutesSaved);
+                _feedback.Bind(1, seq).Bind(2, f.Run).Bind(3, NameId(f.User)).Bind(4, ts).Bind(5, f.Rating).Bind(6, f.MinutesSaved).Execute();
+                _linkedLines[seq] = line;
                 break;
             case Review rv:
-                WriteLinked(_review, _rvPrev, _rvNext, _rvSupersede, _unresolvedReviews, seq, rv.Run, NameId(rv.Reviewer), ts, line, rv.Correct ? 1 : 0, null);
+                _review.Bind(1, seq).Bind(2, rv.Run).Bind(3, NameId(rv.Reviewer)).Bind(4, ts).Bind(5, rv.Correct ? 1 : 0).Execute();
+                _linkedLines[seq] = line;
                 break;
             case PhaseStarted p:
                 _control.Bind(1, seq).Bind(2, evt.Type).Bind(3, ts).Bind(4, p.Phase).Bind(5, (string?)null).Bind(6, p.By).Bind(7, (string?)null).Bind(8, p.Reason).Execute();
@@ -113,26 +115,44 @@ internal sealed class SqliteEventWriter : IDisposable
         return null;
     }
 
-    /// <summary>Links feedback and reviews whose run came later in the same batch; returns the lines still without a run.</summary>
+    /// <summary>
+    /// Links this batch's feedback and reviews to their runs (which may come later in the same file) and keeps
+    /// <c>superseded_at</c> equal to the ts of the next entry for the same run and person, so that "the latest
+    /// before T" is a range condition the window index answers. Set-based, once per batch. Returns the lines whose
+    /// run is neither in the store nor in the batch.
+    /// </summary>
     public IEnumerable<(long Line, string Message)> ResolvePending()
     {
-        foreach (var (table, pending) in new[] { ("feedback", _unresolvedFeedback), ("reviews", _unresolvedReviews) })
+        var problems = new List<(long, string)>();
+        foreach (var (table, person, what) in new[] { ("feedback", "user", "feedback"), ("reviews", "reviewer", "review") })
         {
-            if (pending.Count == 0)
+            using (var link = Prepare($"UPDATE {table} SET (run_ts, run_user) = (SELECT ts, user FROM runs WHERE runs.id = {table}.run) WHERE seq >= ?1"))
             {
-                continue;
+                link.Bind(1, _firstSeq).Execute();
             }
 
-            using var update = Prepare($"UPDATE {table} SET (run_ts, run_user) = (SELECT ts, user FROM runs WHERE runs.id = {table}.run) WHERE seq = ?1 RETURNING run_ts");
-            foreach (var (seq, line, run) in pending)
+            using (var missing = new SqliteCommand($"SELECT seq, run FROM {table} WHERE seq >= $first AND run_ts IS NULL", _connection, _tx))
             {
-                if (!update.Bind(1, seq).TryReadInt64(out _, out _))
+                missing.Parameters.AddWithValue("$first", _firstSeq);
+                using var r = missing.ExecuteReader();
+                while (r.Read())
                 {
-                    var what = table == "feedback" ? "feedback" : "review";
-                    yield return (line, $"{what} for run '{run}', which is neither in the store nor in the file");
+                    problems.Add((_linkedLines.GetValueOrDefault(r.GetInt64(0)), $"{what} for run '{r.GetString(1)}', which is neither in the store nor in the file"));
                 }
             }
+
+            using var supersede = Prepare($"""
+                WITH touched AS (SELECT DISTINCT run, {person} FROM {table} WHERE seq >= ?1),
+                ordered AS (
+                    SELECT t.seq, lead(t.ts) OVER (PARTITION BY t.run, t.{person} ORDER BY t.ts, t.seq) AS next_ts
+                    FROM {table} t JOIN touched k ON k.run = t.run AND k.{person} = t.{person})
+                UPDATE {table} SET superseded_at = ordered.next_ts FROM ordered
+                WHERE {table}.seq = ordered.seq AND {table}.superseded_at IS NOT ordered.next_ts
+                """);
+            supersede.Bind(1, _firstSeq).Execute();
         }
+
+        return problems;
     }
 
     public void Commit() => _tx.Commit();
@@ -145,38 +165,12 @@ internal sealed class SqliteEventWriter : IDisposable
 
     public void Dispose()
     {
-        foreach (var s in new[] { _event, _name, _findName, _run, _runLookup, _feedback, _review, _control, _incident, _bug, _resolution, _lead, _fbPrev, _fbNext, _fbSupersede, _rvPrev, _rvNext, _rvSupersede, _owns })
+        foreach (var s in new[] { _event, _name, _findName, _run, _feedback, _review, _control, _incident, _bug, _resolution, _lead, _owns })
         {
             s.Dispose();
         }
 
         _tx.Dispose();
-    }
-
-    /// <summary>
-    /// Inserts feedback or a review with its run's ts and owner copied in, and keeps <c>superseded_at</c> equal to
-    /// the ts of the next entry for the same run and person, so that "the latest before T" is a range condition.
-    /// </summary>
-    private void WriteLinked(RawStatement insert, RawStatement prev, RawStatement next, RawStatement supersede,
-        List<(long, long, string)> unresolved, long seq, string run, long user, long ts, long line, int value, double? minutes)
-    {
-        long? runTs = null, runUser = null;
-        if (_runLookup.Bind(1, run).TryReadInt64(out var foundTs, out var foundUser))
-        {
-            runTs = foundTs;
-            runUser = foundUser;
-        }
-        else
-        {
-            unresolved.Add((seq, line, run));
-        }
-
-        long? successor = next.Bind(1, run).Bind(2, user).Bind(3, ts).TryReadInt64(out var s, out _) ? s : null;
-        insert.Bind(1, seq).Bind(2, run).Bind(3, user).Bind(4, ts).Bind(5, value).Bind(6, minutes).Bind(7, runTs).Bind(8, runUser).Bind(9, successor).Execute();
-        if (prev.Bind(1, run).Bind(2, user).Bind(3, ts).Bind(4, seq).TryReadInt64(out var before, out _))
-        {
-            supersede.Bind(1, ts).Bind(2, before).Execute();
-        }
     }
 
     /// <summary>The name's id, marking it as an owner of runs or lead responses (once per writer).</summary>

@@ -179,6 +179,11 @@ internal static class SqliteSchema
         -- No query reads events by type; the index only slowed imports.
         DROP INDEX events_type_ts;
 
+        -- An event's identity is its line, whose digest already depends on its ts: keyed by (ts, digest), the
+        -- uniqueness index grows at its end as time moves on, instead of at random places.
+        DROP INDEX events_digest;
+        CREATE UNIQUE INDEX events_ts_digest ON events(ts, digest);
+
         -- What each person owns: 1 = runs, 2 = lead responses. When a population includes every owner, a
         -- query needs no user filter at all, and scans its window's index range without checking each row.
         ALTER TABLE names ADD COLUMN owns INTEGER NOT NULL DEFAULT 0;
