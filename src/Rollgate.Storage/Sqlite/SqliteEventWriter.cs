@@ -14,8 +14,11 @@ internal sealed class SqliteEventWriter : IDisposable
     private readonly Dictionary<string, long> _names;
     private readonly long _firstSeq;
 
-    // The line of each feedback and review written, so that one naming an unknown run can be reported where it stands.
-    private readonly Dictionary<long, long> _linkedLines = [];
+    // The run each feedback and review names is looked up here first: they mostly name a run of the same batch.
+    private readonly Dictionary<string, (long Ts, long User)> _batchRuns = new(StringComparer.Ordinal);
+    private const int BatchRunsLimit = 4_000_000;
+
+    private readonly Linked _feedbackLinks, _reviewLinks;
     private readonly RawStatement _event, _name, _findName, _run, _feedback, _review, _control, _incident, _bug, _resolution, _lead, _owns;
     private readonly HashSet<(long Id, long Bit)> _owners = [];
 
@@ -30,12 +33,15 @@ internal sealed class SqliteEventWriter : IDisposable
             _firstSeq = last + 1;
         }
 
+        _feedbackLinks = new Linked("feedback", "user", "feedback", Exists("feedback"));
+        _reviewLinks = new Linked("reviews", "reviewer", "review", Exists("reviews"));
+
         _event = Prepare("INSERT OR IGNORE INTO events(type, ts, digest, body) VALUES (?1, ?2, ?3, ?4)");
         _name = Prepare("INSERT INTO names(name) VALUES (?1)");
         _findName = Prepare("SELECT id FROM names WHERE name = ?1");
         _run = Prepare("INSERT INTO runs(seq, id, ts, user, task, outcome, latency_ms, experiment, variant) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
-        _feedback = Prepare("INSERT INTO feedback(seq, run, user, ts, rating, minutes) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-        _review = Prepare("INSERT INTO reviews(seq, run, reviewer, ts, correct) VALUES (?1, ?2, ?3, ?4, ?5)");
+        _feedback = Prepare("INSERT INTO feedback(seq, run, user, ts, rating, minutes, run_ts, run_user) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+        _review = Prepare("INSERT INTO reviews(seq, run, reviewer, ts, correct, run_ts, run_user) VALUES (?1, ?2, ?3, ?4, ?5, ?7, ?8)");
         _control = Prepare("INSERT INTO control(seq, type, ts, phase, trigger, by, action, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
         _incident = Prepare("INSERT INTO incidents(seq, ts, id, severity, category, title) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
         _bug = Prepare("INSERT INTO bugs(seq, ts, id, priority, title) VALUES (?1, ?2, ?3, ?4, ?5)");
@@ -69,8 +75,13 @@ internal sealed class SqliteEventWriter : IDisposable
             case Run r:
                 try
                 {
-                    _run.Bind(1, seq).Bind(2, r.Id).Bind(3, ts).Bind(4, OwnerId(r.User, OwnsRuns)).Bind(5, r.Task).Bind(6, (long)r.Outcome)
+                    var owner = OwnerId(r.User, OwnsRuns);
+                    _run.Bind(1, seq).Bind(2, r.Id).Bind(3, ts).Bind(4, owner).Bind(5, r.Task).Bind(6, (long)r.Outcome)
                         .Bind(7, r.LatencyMs).Bind(8, r.Experiment).Bind(9, r.Variant is { } v ? (long)v : null).Execute();
+                    if (_batchRuns.Count < BatchRunsLimit)
+                    {
+                        _batchRuns[r.Id] = (ts, owner);
+                    }
                 }
                 catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
                 {
@@ -79,13 +90,20 @@ internal sealed class SqliteEventWriter : IDisposable
 
                 break;
             case Feedback f:
-                _feedback.Bind(1, seq).Bind(2, f.Run).Bind(3, NameId(f.User)).Bind(4, ts).Bind(5, f.Rating).Bind(6, f.MinutesSaved).Execute();
-                _linkedLines[seq] = line;
+            {
+                var user = NameId(f.User);
+                var run = _feedbackLinks.Note(seq, line, f.Run, user, _batchRuns);
+                _feedback.Bind(1, seq).Bind(2, f.Run).Bind(3, user).Bind(4, ts).Bind(5, f.Rating).Bind(6, f.MinutesSaved).Bind(7, run?.Ts).Bind(8, run?.User).Execute();
                 break;
+            }
+
             case Review rv:
-                _review.Bind(1, seq).Bind(2, rv.Run).Bind(3, NameId(rv.Reviewer)).Bind(4, ts).Bind(5, rv.Correct ? 1 : 0).Execute();
-                _linkedLines[seq] = line;
+            {
+                var reviewer = NameId(rv.Reviewer);
+                var run = _reviewLinks.Note(seq, line, rv.Run, reviewer, _batchRuns);
+                _review.Bind(1, seq).Bind(2, rv.Run).Bind(3, reviewer).Bind(4, ts).Bind(5, rv.Correct ? 1 : 0).Bind(7, run?.Ts).Bind(8, run?.User).Execute();
                 break;
+            }
             case PhaseStarted p:
                 _control.Bind(1, seq).Bind(2, evt.Type).Bind(3, ts).Bind(4, p.Phase).Bind(5, (string?)null).Bind(6, p.By).Bind(7, (string?)null).Bind(8, p.Reason).Execute();
                 break;
@@ -116,43 +134,119 @@ internal sealed class SqliteEventWriter : IDisposable
     }
 
     /// <summary>
-    /// Links this batch's feedback and reviews to their runs (which may come later in the same file) and keeps
+    /// Links this batch's feedback and reviews whose run was not in the batch to runs in the store, and keeps
     /// <c>superseded_at</c> equal to the ts of the next entry for the same run and person, so that "the latest
-    /// before T" is a range condition the window index answers. Set-based, once per batch. Returns the lines whose
-    /// run is neither in the store nor in the batch.
+    /// before T" is a range condition the window index answers. Returns the lines whose run is neither in the store
+    /// nor in the batch.
     /// </summary>
     public IEnumerable<(long Line, string Message)> ResolvePending()
     {
         var problems = new List<(long, string)>();
-        foreach (var (table, person, what) in new[] { ("feedback", "user", "feedback"), ("reviews", "reviewer", "review") })
+        foreach (var links in new[] { _feedbackLinks, _reviewLinks })
         {
-            using (var link = Prepare($"UPDATE {table} SET (run_ts, run_user) = (SELECT ts, user FROM runs WHERE runs.id = {table}.run) WHERE seq >= ?1"))
+            using (var link = Prepare($"UPDATE {links.Table} SET (run_ts, run_user) = (SELECT ts, user FROM runs WHERE runs.id = {links.Table}.run) WHERE seq = ?1 RETURNING run_ts"))
             {
-                link.Bind(1, _firstSeq).Execute();
-            }
-
-            using (var missing = new SqliteCommand($"SELECT seq, run FROM {table} WHERE seq >= $first AND run_ts IS NULL", _connection, _tx))
-            {
-                missing.Parameters.AddWithValue("$first", _firstSeq);
-                using var r = missing.ExecuteReader();
-                while (r.Read())
+                foreach (var (seq, line, run) in links.Unlinked)
                 {
-                    problems.Add((_linkedLines.GetValueOrDefault(r.GetInt64(0)), $"{what} for run '{r.GetString(1)}', which is neither in the store nor in the file"));
+                    if (!link.Bind(1, seq).TryReadInt64(out _, out _))
+                    {
+                        problems.Add((line, $"{links.What} for run '{run}', which is neither in the store nor in the file"));
+                    }
                 }
             }
 
-            using var supersede = Prepare($"""
-                WITH touched AS (SELECT DISTINCT run, {person} FROM {table} WHERE seq >= ?1),
-                ordered AS (
-                    SELECT t.seq, lead(t.ts) OVER (PARTITION BY t.run, t.{person} ORDER BY t.ts, t.seq) AS next_ts
-                    FROM {table} t JOIN touched k ON k.run = t.run AND k.{person} = t.{person})
-                UPDATE {table} SET superseded_at = ordered.next_ts FROM ordered
-                WHERE {table}.seq = ordered.seq AND {table}.superseded_at IS NOT ordered.next_ts
-                """);
-            supersede.Bind(1, _firstSeq).Execute();
+            Supersede(links);
         }
 
         return problems;
+    }
+
+    /// <summary>
+    /// Marks replaced entries among the keys this batch touched. When the table held nothing before the batch,
+    /// only keys the batch itself repeated can have a replaced entry, and those are usually few.
+    /// </summary>
+    private void Supersede(Linked links)
+    {
+        var (table, person) = (links.Table, links.Person);
+        using (var reset = Prepare($"CREATE TEMP TABLE IF NOT EXISTS touched (run TEXT NOT NULL, person INTEGER NOT NULL, PRIMARY KEY (run, person)) WITHOUT ROWID"))
+        {
+            reset.Execute();
+        }
+
+        using (var clear = Prepare("DELETE FROM temp.touched"))
+        {
+            clear.Execute();
+        }
+
+        if (links.TableHadRows)
+        {
+            using var all = Prepare($"INSERT OR IGNORE INTO temp.touched SELECT run, {person} FROM {table} WHERE seq >= ?1");
+            all.Bind(1, _firstSeq).Execute();
+        }
+        else if (links.Repeated.Count > 0)
+        {
+            using var some = Prepare("INSERT OR IGNORE INTO temp.touched VALUES (?1, ?2)");
+            foreach (var (run, who) in links.Repeated)
+            {
+                some.Bind(1, run).Bind(2, who).Execute();
+            }
+        }
+        else
+        {
+            return;
+        }
+
+        using var supersede = Prepare($"""
+            WITH ordered AS (
+                SELECT t.seq, lead(t.ts) OVER (PARTITION BY t.run, t.{person} ORDER BY t.ts, t.seq) AS next_ts
+                FROM {table} t JOIN temp.touched k ON k.run = t.run AND k.person = t.{person})
+            UPDATE {table} SET superseded_at = ordered.next_ts FROM ordered
+            WHERE {table}.seq = ordered.seq AND {table}.superseded_at IS NOT ordered.next_ts
+            """);
+        supersede.Execute();
+    }
+
+    private bool Exists(string table)
+    {
+        using var any = Prepare($"SELECT EXISTS (SELECT 1 FROM {table})");
+        return any.TryReadInt64(out var exists, out _) && exists == 1;
+    }
+
+    /// <summary>What a batch wrote into <c>feedback</c> or <c>reviews</c> that the end of the batch must settle.</summary>
+    private sealed class Linked(string table, string person, string what, bool tableHadRows)
+    {
+        private readonly HashSet<(string Run, long Person)> _seen = [];
+
+        public string Table => table;
+
+        public string Person => person;
+
+        public string What => what;
+
+        public bool TableHadRows => tableHadRows;
+
+        /// <summary>Entries whose run was not (yet) in the batch: seq, line and run id.</summary>
+        public List<(long Seq, long Line, string Run)> Unlinked { get; } = [];
+
+        /// <summary>Keys (run, person) the batch wrote more than once.</summary>
+        public HashSet<(string Run, long Person)> Repeated { get; } = [];
+
+        /// <summary>Notes an entry; returns its run's ts and owner when the run is in the batch.</summary>
+        public (long Ts, long User)? Note(long seq, long line, string run, long who, Dictionary<string, (long Ts, long User)> batchRuns)
+        {
+            if (!tableHadRows && !_seen.Add((run, who)))
+            {
+                Repeated.Add((run, who));
+            }
+
+            if (batchRuns.TryGetValue(run, out var found))
+            {
+                return found;
+            }
+
+            Unlinked.Add((seq, line, run));
+            return null;
+        }
     }
 
     public void Commit() => _tx.Commit();
