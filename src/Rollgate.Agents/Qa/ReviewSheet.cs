@@ -1,4 +1,5 @@
 using System.Text;
+using Rollgate.Agents.Crm;
 
 namespace Rollgate.Agents.Qa;
 
@@ -28,20 +29,21 @@ public static class ReviewSheet
     public static IReadOnlyList<ReviewRow> Read(string text, string file, List<string> errors)
     {
         var rows = new List<ReviewRow>();
-        var records = Parse(text, file, errors);
+        var records = CrmCsv.Parse(text, out var broken);
+        if (broken is { } b)
+        {
+            errors.Add($"{file}:{b.Line}: {b.Message}");
+            return rows;
+        }
+
         if (records.Count == 0 || string.Join(',', records[0].Fields) != Header)
         {
             errors.Add($"{file}:1: the header must be '{Header}'");
             return rows;
         }
 
-        foreach (var (fields, line) in records.Skip(1))
+        foreach (var (line, fields) in records.Skip(1))
         {
-            if (fields.Count == 1 && fields[0].Length == 0)
-            {
-                continue;
-            }
-
             if (fields.Count != 7)
             {
                 errors.Add($"{file}:{line}: expected 7 fields ({Header}), found {fields.Count}");
@@ -55,7 +57,7 @@ public static class ReviewSheet
                 continue;
             }
 
-            rows.Add(new ReviewRow(fields[0], fields[1], fields[2] == "abstain", fields[3], fields[4], verdict, fields[6].Trim(), line));
+            rows.Add(new ReviewRow(fields[0], fields[1], fields[2] == "abstain", fields[3], fields[4], verdict, fields[6].Trim(), (int)line));
         }
 
         return rows;
@@ -63,74 +65,4 @@ public static class ReviewSheet
 
     private static string Quote(string s) =>
         s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;
-
-    private static List<(List<string> Fields, int Line)> Parse(string text, string file, List<string> errors)
-    {
-        var records = new List<(List<string>, int)>();
-        var fields = new List<string>();
-        var field = new StringBuilder();
-        var quoted = false;
-        var line = 1;
-        var start = 1;
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"')
-                {
-                    field.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    line += c == '\n' ? 1 : 0;
-                    field.Append(c);
-                }
-
-                continue;
-            }
-
-            switch (c)
-            {
-                case '"':
-                    quoted = true;
-                    break;
-                case ',':
-                    fields.Add(field.ToString());
-                    field.Clear();
-                    break;
-                case '\r':
-                    break;
-                case '\n':
-                    fields.Add(field.ToString());
-                    records.Add((fields, start));
-                    fields = [];
-                    field.Clear();
-                    line++;
-                    start = line;
-                    break;
-                default:
-                    field.Append(c);
-                    break;
-            }
-        }
-
-        if (quoted)
-        {
-            errors.Add($"{file}:{start}: a quoted field is never closed");
-        }
-
-        if (field.Length > 0 || fields.Count > 0)
-        {
-            fields.Add(field.ToString());
-            records.Add((fields, start));
-        }
-
-        return records;
-    }
 }
