@@ -5,48 +5,61 @@ internal static class Utf8Lines
 {
     public const int ProgressEveryLines = 50_000;
 
-    public static IEnumerable<(long Line, byte[] Bytes)> Read(Stream stream, IProgress<ImportProgress>? progress, CancellationToken ct)
+    private const int ChunkSize = 1 << 16;
+
+    /// <summary>
+    /// The lines of <paramref name="stream"/> as slices of the chunks it is read in: each chunk is a new array that
+    /// its lines share (one object for hundreds of lines), and only a line crossing chunks is copied.
+    /// </summary>
+    public static IEnumerable<(long Line, ReadOnlyMemory<byte> Bytes)> Read(Stream stream, IProgress<ImportProgress>? progress, CancellationToken ct)
     {
         long? total = stream.CanSeek ? stream.Length : null;
-        var buffer = new byte[1 << 16];
-        var pending = new MemoryStream();
+        var carry = new MemoryStream();
         long line = 0;
         long read = 0;
         var first = true;
-        int n;
-        while ((n = stream.Read(buffer, 0, buffer.Length)) > 0)
+        while (true)
         {
+            var chunk = new byte[ChunkSize];
+            var n = stream.ReadAtLeast(chunk, chunk.Length, throwOnEndOfStream: false);
+            if (n == 0)
+            {
+                break;
+            }
+
             read += n;
             var start = 0;
             if (first)
             {
                 first = false;
-                if (n >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF)
+                if (n >= 3 && chunk[0] == 0xEF && chunk[1] == 0xBB && chunk[2] == 0xBF)
                 {
                     start = 3;
                 }
             }
 
-            for (var i = start; i < n; i++)
+            while (start < n)
             {
-                if (buffer[i] != (byte)'\n')
+                var newline = chunk.AsSpan(start, n - start).IndexOf((byte)'\n');
+                if (newline < 0)
                 {
-                    continue;
+                    carry.Write(chunk, start, n - start);
+                    break;
                 }
 
-                byte[] bytes;
-                if (pending.Length > 0)
+                ReadOnlyMemory<byte> bytes;
+                if (carry.Length > 0)
                 {
-                    pending.Write(buffer, start, i - start);
-                    bytes = pending.ToArray();
-                    pending.SetLength(0);
+                    carry.Write(chunk, start, newline);
+                    bytes = carry.ToArray();
+                    carry.SetLength(0);
                 }
                 else
                 {
-                    bytes = buffer.AsSpan(start, i - start).ToArray();
+                    bytes = chunk.AsMemory(start, newline);
                 }
 
-                start = i + 1;
+                start += newline + 1;
                 line++;
                 if (line % ProgressEveryLines == 0)
                 {
@@ -56,34 +69,33 @@ internal static class Utf8Lines
 
                 yield return (line, bytes);
             }
-
-            pending.Write(buffer, start, n - start);
         }
 
-        if (pending.Length > 0)
+        if (carry.Length > 0)
         {
             line++;
-            yield return (line, pending.ToArray());
+            yield return (line, carry.ToArray());
         }
 
         progress?.Report(new ImportProgress(line, total ?? read, total));
     }
 
     /// <summary>The line without surrounding ASCII white space (a trailing \r included).</summary>
-    public static ReadOnlyMemory<byte> Trim(byte[] bytes)
+    public static ReadOnlyMemory<byte> Trim(ReadOnlyMemory<byte> bytes)
     {
+        var span = bytes.Span;
         var start = 0;
-        var end = bytes.Length;
-        while (start < end && bytes[start] is (byte)' ' or (byte)'\t' or (byte)'\r')
+        var end = span.Length;
+        while (start < end && span[start] is (byte)' ' or (byte)'\t' or (byte)'\r')
         {
             start++;
         }
 
-        while (end > start && bytes[end - 1] is (byte)' ' or (byte)'\t' or (byte)'\r')
+        while (end > start && span[end - 1] is (byte)' ' or (byte)'\t' or (byte)'\r')
         {
             end--;
         }
 
-        return bytes.AsMemory(start, end - start);
+        return bytes[start..end];
     }
 }

@@ -15,7 +15,7 @@ namespace Rollgate.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteEventStore : IEventStore
 {
-    private const int BatchSize = 2048;
+    private const int BatchSize = 512;
 
     private readonly string _connectionString;
     private readonly Dictionary<string, long> _names = new(StringComparer.Ordinal);
@@ -41,7 +41,7 @@ public sealed class SqliteEventStore : IEventStore
     {
         return WriteAsync(Serialize(events, progress, cancellationToken), "append", cancellationToken);
 
-        static IEnumerable<(long Line, byte[] Bytes)> Serialize(IEnumerable<RolloutEvent> events, IProgress<ImportProgress>? progress, CancellationToken ct)
+        static IEnumerable<(long Line, ReadOnlyMemory<byte> Bytes)> Serialize(IEnumerable<RolloutEvent> events, IProgress<ImportProgress>? progress, CancellationToken ct)
         {
             long line = 0;
             foreach (var e in events)
@@ -88,12 +88,12 @@ public sealed class SqliteEventStore : IEventStore
     /// Parses and hashes lines on one thread while another writes them, in one transaction: every line is checked,
     /// and when any is bad the transaction is rolled back and every bad line reported.
     /// </summary>
-    private async Task<ImportResult> WriteAsync(IEnumerable<(long Line, byte[] Bytes)> lines, string source, CancellationToken ct)
+    private async Task<ImportResult> WriteAsync(IEnumerable<(long Line, ReadOnlyMemory<byte> Bytes)> lines, string source, CancellationToken ct)
     {
         await _writeLock.WaitAsync(ct);
         try
         {
-            var channel = Channel.CreateBounded<ParsedLine[]>(new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
+            var channel = Channel.CreateBounded<ParsedLine[]>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
             var parseErrors = new List<ImportError>();
             var parser = Task.Run(() => ParseAll(lines, source, parseErrors, channel.Writer, ct), ct);
             var result = await Task.Run(() => Consume(channel.Reader, source, parseErrors, ct), ct);
@@ -109,7 +109,7 @@ public sealed class SqliteEventStore : IEventStore
     private readonly record struct ParsedLine(long Line, RolloutEvent Event, ReadOnlyMemory<byte> Body, long Digest);
 
     /// <summary>Parses and hashes every line; bad lines go to <paramref name="errors"/>, complete before the channel completes.</summary>
-    private static async Task ParseAll(IEnumerable<(long Line, byte[] Bytes)> lines, string source, List<ImportError> errors, ChannelWriter<ParsedLine[]> output, CancellationToken ct)
+    private static async Task ParseAll(IEnumerable<(long Line, ReadOnlyMemory<byte> Bytes)> lines, string source, List<ImportError> errors, ChannelWriter<ParsedLine[]> output, CancellationToken ct)
     {
         var batch = new List<ParsedLine>(BatchSize);
         var hash = new byte[32];
@@ -158,7 +158,7 @@ public sealed class SqliteEventStore : IEventStore
         using var c = Connect();
         using (var pragma = c.CreateCommand())
         {
-            pragma.CommandText = "PRAGMA cache_size = -524288; PRAGMA temp_store = MEMORY;";
+            pragma.CommandText = "PRAGMA cache_size = -1048576; PRAGMA temp_store = MEMORY;";
             pragma.ExecuteNonQuery();
         }
 

@@ -1,3 +1,5 @@
+using System.IO.Hashing;
+using System.Text;
 using Microsoft.Data.Sqlite;
 using Rollgate.Core.Events;
 
@@ -15,7 +17,9 @@ internal sealed class SqliteEventWriter : IDisposable
     private readonly long _firstSeq;
 
     // The run each feedback and review names is looked up here first: they mostly name a run of the same batch.
-    private readonly Dictionary<string, (long Ts, long User)> _batchRuns = new(StringComparer.Ordinal);
+    // Keyed by a 128-bit hash of the id rather than the string, so that a batch's millions of entries hold no
+    // references for the garbage collector to trace.
+    private readonly Dictionary<UInt128, (long Ts, long User)> _batchRuns = [];
     private const int BatchRunsLimit = 4_000_000;
 
     private readonly Linked _feedbackLinks, _reviewLinks;
@@ -50,6 +54,9 @@ internal sealed class SqliteEventWriter : IDisposable
         _owns = Prepare("UPDATE names SET owns = owns | ?2 WHERE id = ?1 AND (owns & ?2) = 0");
     }
 
+    // The type names as UTF-8, so that binding one costs no conversion.
+    private static readonly Dictionary<string, byte[]> TypeNames = EventTypes.All.ToDictionary(t => t, t => Encoding.UTF8.GetBytes(t), StringComparer.Ordinal);
+
     /// <summary>Bits of <c>names.owns</c>.</summary>
     public const long OwnsRuns = 1, OwnsLeadResponses = 2;
 
@@ -60,7 +67,7 @@ internal sealed class SqliteEventWriter : IDisposable
     /// <summary>Stores one event given with its line as received; returns an error message, or null when stored or already there.</summary>
     public string? Write(RolloutEvent evt, ReadOnlySpan<byte> body, long digest, long line)
     {
-        var inserted = _event.Bind(1, evt.Type).Bind(2, evt.Ts.UtcTicks).Bind(3, digest).BindUtf8(4, body).Execute();
+        var inserted = _event.BindUtf8(1, TypeNames[evt.Type]).Bind(2, evt.Ts.UtcTicks).Bind(3, digest).BindUtf8(4, body).Execute();
         if (inserted == 0)
         {
             Duplicates++;
@@ -80,7 +87,7 @@ internal sealed class SqliteEventWriter : IDisposable
                         .Bind(7, r.LatencyMs).Bind(8, r.Experiment).Bind(9, r.Variant is { } v ? (long)v : null).Execute();
                     if (_batchRuns.Count < BatchRunsLimit)
                     {
-                        _batchRuns[r.Id] = (ts, owner);
+                        _batchRuns[Key(r.Id)] = (ts, owner);
                     }
                 }
                 catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
@@ -212,10 +219,18 @@ internal sealed class SqliteEventWriter : IDisposable
         return any.TryReadInt64(out var exists, out _) && exists == 1;
     }
 
+    /// <summary>A run id's 128-bit hash: collisions are as unlikely as a guessed UUID.</summary>
+    private static UInt128 Key(string id)
+    {
+        Span<byte> buffer = stackalloc byte[256];
+        var bytes = id.Length * 3 <= buffer.Length ? buffer[..Encoding.UTF8.GetBytes(id, buffer)] : Encoding.UTF8.GetBytes(id);
+        return XxHash128.HashToUInt128(bytes);
+    }
+
     /// <summary>What a batch wrote into <c>feedback</c> or <c>reviews</c> that the end of the batch must settle.</summary>
     private sealed class Linked(string table, string person, string what, bool tableHadRows)
     {
-        private readonly HashSet<(string Run, long Person)> _seen = [];
+        private readonly HashSet<(UInt128 Run, long Person)> _seen = [];
 
         public string Table => table;
 
@@ -232,14 +247,15 @@ internal sealed class SqliteEventWriter : IDisposable
         public HashSet<(string Run, long Person)> Repeated { get; } = [];
 
         /// <summary>Notes an entry; returns its run's ts and owner when the run is in the batch.</summary>
-        public (long Ts, long User)? Note(long seq, long line, string run, long who, Dictionary<string, (long Ts, long User)> batchRuns)
+        public (long Ts, long User)? Note(long seq, long line, string run, long who, Dictionary<UInt128, (long Ts, long User)> batchRuns)
         {
-            if (!tableHadRows && !_seen.Add((run, who)))
+            var key = Key(run);
+            if (!tableHadRows && !_seen.Add((key, who)))
             {
                 Repeated.Add((run, who));
             }
 
-            if (batchRuns.TryGetValue(run, out var found))
+            if (batchRuns.TryGetValue(key, out var found))
             {
                 return found;
             }

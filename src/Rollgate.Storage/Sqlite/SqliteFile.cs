@@ -45,7 +45,9 @@ internal static class SqliteFile
         var c = new SqliteConnection(connectionString);
         c.Open();
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "PRAGMA busy_timeout = 5000;";
+        // NORMAL is WAL mode's usual setting: a commit is atomic and the file stays consistent, and the WAL is
+        // synced at checkpoints rather than at every commit.
+        cmd.CommandText = "PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;";
         cmd.ExecuteNonQuery();
         return c;
     }
