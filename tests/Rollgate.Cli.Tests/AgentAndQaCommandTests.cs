@@ -132,6 +132,8 @@ public sealed class AgentAndQaCommandTests : IDisposable
         Assert.Equal((string)json["run"]!, (string)run["id"]!);
         Assert.Equal("ae-01", (string)run["user"]!);
         Assert.Equal("completed", (string)run["outcome"]!);
+        Assert.Equal("builtin", (string)run["engine"]!);
+        Assert.True((double)run["latency_ms"]! >= 0);
     }
 
     [Fact]

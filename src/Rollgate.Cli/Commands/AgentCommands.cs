@@ -87,7 +87,10 @@ public static class AgentCommands
                 OutcomeKind.Abstained => RunOutcome.Abstained,
                 _ => RunOutcome.Error,
             };
-            var recorded = await events.AppendAsync([new Run(now, runId, who, taskId, outcomeKind, outcome.Usage?.LatencyMs)], cancellationToken: ct);
+            var usage = outcome.Usage;
+            var run = new Run(now, runId, who, taskId, outcomeKind, usage?.LatencyMs, Engine: usage?.Engine ?? agentEngine.Name, Model: usage?.Model,
+                InputTokens: usage?.InputTokens, OutputTokens: usage?.OutputTokens);
+            var recorded = await events.AppendAsync([run], cancellationToken: ct);
             if (!recorded.Succeeded)
             {
                 throw new InvalidOperationException("the run could not be recorded: " + string.Join("; ", recorded.Errors));

@@ -121,7 +121,16 @@ public static class EventJson
 
         var experiment = r.OptionalString("experiment");
         var variant = r.OptionalEnum<Variant>("variant", WireNames.TryParse, "control or treatment");
-        return new Run(ts, id, user, task, outcome, latency, experiment, variant);
+        var engine = r.OptionalString("engine");
+        var model = r.OptionalString("model");
+        var input = r.OptionalNumber("input_tokens");
+        var output = r.OptionalNumber("output_tokens");
+        if (input is { } i && (i < 0 || i % 1 != 0) || output is { } o && (o < 0 || o % 1 != 0))
+        {
+            r.Fail("'input_tokens' and 'output_tokens' must be whole numbers ≥ 0");
+        }
+
+        return new Run(ts, id, user, task, outcome, latency, experiment, variant, engine, model, (long?)input, (long?)output);
     }
 
     private static Feedback ReadFeedback(DateTimeOffset ts, ref FieldReader r)
@@ -214,6 +223,18 @@ public static class EventJson
                 if (run.Variant is { } variant)
                 {
                     w.WriteString("variant", WireNames.Of(variant));
+                }
+
+                WriteOptional(w, "engine", run.Engine);
+                WriteOptional(w, "model", run.Model);
+                if (run.InputTokens is { } input)
+                {
+                    w.WriteNumber("input_tokens", input);
+                }
+
+                if (run.OutputTokens is { } output)
+                {
+                    w.WriteNumber("output_tokens", output);
                 }
 
                 break;

@@ -17,6 +17,10 @@ public sealed record Rollback(DateTimeOffset Ts, string Trigger, string? By = nu
     public override string Type => EventTypes.Rollback;
 }
 
+/// <summary>
+/// An agent run. Besides SPEC 2's fields it may say which engine and model wrote it and the tokens it used
+/// (<c>engine</c>, <c>model</c>, <c>input_tokens</c>, <c>output_tokens</c>), extra fields other tools keep as they are.
+/// </summary>
 public sealed record Run(
     DateTimeOffset Ts,
     string Id,
@@ -25,7 +29,11 @@ public sealed record Run(
     RunOutcome Outcome,
     double? LatencyMs = null,
     string? Experiment = null,
-    Variant? Variant = null) : RolloutEvent(Ts)
+    Variant? Variant = null,
+    string? Engine = null,
+    string? Model = null,
+    long? InputTokens = null,
+    long? OutputTokens = null) : RolloutEvent(Ts)
 {
     public override string Type => EventTypes.Run;
 }
