@@ -1,6 +1,4 @@
-using System.Buffers.Binary;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Rollgate.Core.Events;
@@ -112,7 +110,6 @@ public sealed class SqliteEventStore : IEventStore
     private static async Task ParseAll(IEnumerable<(long Line, ReadOnlyMemory<byte> Bytes)> lines, string source, List<ImportError> errors, ChannelWriter<ParsedLine[]> output, CancellationToken ct)
     {
         var batch = new List<ParsedLine>(BatchSize);
-        var hash = new byte[32];
         try
         {
             foreach (var (line, bytes) in lines)
@@ -129,8 +126,7 @@ public sealed class SqliteEventStore : IEventStore
                     continue;
                 }
 
-                SHA256.HashData(body.Span, hash);
-                batch.Add(new ParsedLine(line, evt!, body, BinaryPrimitives.ReadInt64LittleEndian(hash)));
+                batch.Add(new ParsedLine(line, evt!, body, EventDigest.Of(body.Span)));
                 if (batch.Count == BatchSize)
                 {
                     await output.WriteAsync([.. batch], ct);

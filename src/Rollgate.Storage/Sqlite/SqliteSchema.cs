@@ -9,7 +9,7 @@ namespace Rollgate.Storage.Sqlite;
 /// </summary>
 internal static class SqliteSchema
 {
-    public const int Version = 3;
+    public const int Version = 4;
 
     private static readonly string[] Migrations =
     [
@@ -212,6 +212,11 @@ internal static class SqliteSchema
             PRIMARY KEY (scenario, reviewer)
         );
         """,
+        """
+        -- Digests move from truncated SHA-256 to XXH3 (EventDigest): recomputed from each stored line, so that a
+        -- file imported before still counts as already imported.
+        UPDATE events SET digest = rollgate_digest(body);
+        """,
     ];
 
     public static void Apply(SqliteConnection connection) => Apply(connection, Version);
@@ -230,6 +235,8 @@ internal static class SqliteSchema
             throw new StoreFormatException("the file is an SQLite database but not a Rollgate store");
         }
 
+        // Migrations may call the store's own digest of a line.
+        connection.CreateFunction("rollgate_digest", (string body) => EventDigest.Of(body), isDeterministic: true);
         for (var v = current; v < target; v++)
         {
             using var tx = connection.BeginTransaction();

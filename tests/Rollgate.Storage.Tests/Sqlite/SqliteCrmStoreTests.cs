@@ -228,6 +228,10 @@ public sealed class SqliteCrmStoreTests
         await reopened.ExportAsync(writer);
         Assert.Equal(phase + "\n" + run + "\n", writer.ToString());
 
+        // The upgrade recomputes each line's digest, so importing the same lines again stores nothing twice.
+        var again = await reopened.ImportAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(phase + "\n" + run + "\n")), "again.jsonl");
+        Assert.Equal((0L, 2L), (again.Imported, again.Duplicates));
+
         // The upgrade marks the run's owner, so that a population of everybody needs no filter.
         var window = new Rollgate.Core.Time.TimeWindow(new DateTimeOffset(runTicks, TimeSpan.Zero), new DateTimeOffset(runTicks + 1, TimeSpan.Zero));
         Assert.Equal(1, (await reopened.RunTallyAsync(window, new HashSet<string> { "so-02" })).Runs);
