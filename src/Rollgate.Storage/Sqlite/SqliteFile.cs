@@ -8,9 +8,28 @@ namespace Rollgate.Storage.Sqlite;
 /// </summary>
 internal static class SqliteFile
 {
+    private const int ConfigMultiThread = 2, ConfigMemStatus = 9;
+
+    /// <summary>
+    /// SQLite's multi-thread mode, set once before the first connection opens: Rollgate never shares a connection
+    /// or a statement between threads at the same time (each call takes its own pooled connection), so SQLite's
+    /// serialized mode would only add a mutex to every call. If another part of the process opened SQLite
+    /// first, the setting is refused and SQLite stays serialized, which is merely slower.
+    /// </summary>
+    private static readonly Lazy<bool> MultiThread = new(Configure);
+
+    private static bool Configure()
+    {
+        _ = new SqliteConnection();
+        var mode = SQLitePCL.raw.sqlite3_config(ConfigMultiThread);
+        SQLitePCL.raw.sqlite3_config(ConfigMemStatus, 0);
+        return mode == SQLitePCL.raw.SQLITE_OK;
+    }
+
     /// <summary>Prepares the file at <paramref name="path"/> (creating it when missing) and returns its connection string.</summary>
     public static string Open(string path)
     {
+        _ = MultiThread.Value;
         var full = Path.GetFullPath(path);
         var dir = Path.GetDirectoryName(full);
         if (dir is not null && !Directory.Exists(dir))
