@@ -19,7 +19,7 @@ public static class DemoCrm
 
     public const ulong DefaultSeed = 2026;
 
-    public static readonly IReadOnlyList<string> CompetitorNames = ["Snowflake", "BigQuery", "Redshift", "Databricks"];
+    public static readonly IReadOnlyList<string> CompetitorNames = ["Snowflake", "BigQuery", "Redshift", "Microsoft Fabric"];
 
     /// <summary>The notes of inbound messages that try to give the agent orders; an agent must treat them as data.</summary>
     public static readonly IReadOnlyList<string> InjectionNotes =

@@ -47,7 +47,7 @@ public sealed partial class DemoCrmTests(ITestOutputHelper output)
         Assert.Equal(250, n.Opportunities);
         Assert.InRange(n.Contacts, 600, 1200);
         Assert.InRange(n.Activities, 2000, 6000);
-        Assert.Equal(["Snowflake", "BigQuery", "Redshift", "Databricks"], Demo.Value.Competitors);
+        Assert.Equal(["Snowflake", "BigQuery", "Redshift", "Microsoft Fabric"], Demo.Value.Competitors);
     }
 
     [Fact]
