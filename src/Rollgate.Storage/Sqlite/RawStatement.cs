@@ -51,14 +51,19 @@ internal sealed class RawStatement : IDisposable
     /// <summary>Runs a statement that returns no rows; returns the number of rows it changed.</summary>
     public int Execute()
     {
+        Run();
+        return raw.sqlite3_changes(_db);
+    }
+
+    /// <summary>Runs a statement that returns no rows, when how many it changed does not matter.</summary>
+    public void Run()
+    {
         var rc = raw.sqlite3_step(_stmt);
         raw.sqlite3_reset(_stmt);
         if (rc != raw.SQLITE_DONE && rc != raw.SQLITE_ROW)
         {
             throw Error(rc);
         }
-
-        return raw.sqlite3_changes(_db);
     }
 
     /// <summary>Runs a query for its first row's integer columns; false when there is no row or the first column is null.</summary>

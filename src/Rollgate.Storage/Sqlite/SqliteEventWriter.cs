@@ -16,6 +16,9 @@ internal sealed class SqliteEventWriter : IDisposable
     private readonly Dictionary<string, long> _names;
     private readonly long _firstSeq;
 
+    // The writer holds the write transaction, so it numbers events itself instead of asking SQLite each time.
+    private long _nextSeq;
+
     // The run each feedback and review names is looked up here first: they mostly name a run of the same batch.
     // Keyed by a 128-bit hash of the id rather than the string, so that a batch's millions of entries hold no
     // references for the garbage collector to trace.
@@ -35,12 +38,13 @@ internal sealed class SqliteEventWriter : IDisposable
         {
             max.TryReadInt64(out var last, out _);
             _firstSeq = last + 1;
+            _nextSeq = _firstSeq;
         }
 
         _feedbackLinks = new Linked("feedback", "user", "feedback", Exists("feedback"));
         _reviewLinks = new Linked("reviews", "reviewer", "review", Exists("reviews"));
 
-        _event = Prepare("INSERT OR IGNORE INTO events(type, ts, digest, body) VALUES (?1, ?2, ?3, ?4)");
+        _event = Prepare("INSERT OR IGNORE INTO events(seq, type, ts, digest, body) VALUES (?5, ?1, ?2, ?3, ?4)");
         _name = Prepare("INSERT INTO names(name) VALUES (?1)");
         _findName = Prepare("SELECT id FROM names WHERE name = ?1");
         _run = Prepare("INSERT INTO runs(seq, id, ts, user, task, outcome, latency_ms, experiment, variant) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
@@ -67,14 +71,15 @@ internal sealed class SqliteEventWriter : IDisposable
     /// <summary>Stores one event given with its line as received; returns an error message, or null when stored or already there.</summary>
     public string? Write(RolloutEvent evt, ReadOnlySpan<byte> body, long digest, long line)
     {
-        var inserted = _event.BindUtf8(1, TypeNames[evt.Type]).Bind(2, evt.Ts.UtcTicks).Bind(3, digest).BindUtf8(4, body).Execute();
+        var seq = _nextSeq;
+        var inserted = _event.BindUtf8(1, TypeNames[evt.Type]).Bind(2, evt.Ts.UtcTicks).Bind(3, digest).BindUtf8(4, body).Bind(5, seq).Execute();
         if (inserted == 0)
         {
             Duplicates++;
             return null;
         }
 
-        var seq = _event.LastInsertRowId;
+        _nextSeq++;
         Imported++;
         var ts = evt.Ts.UtcTicks;
         switch (evt)
@@ -84,7 +89,7 @@ internal sealed class SqliteEventWriter : IDisposable
                 {
                     var owner = OwnerId(r.User, OwnsRuns);
                     _run.Bind(1, seq).Bind(2, r.Id).Bind(3, ts).Bind(4, owner).Bind(5, r.Task).Bind(6, (long)r.Outcome)
-                        .Bind(7, r.LatencyMs).Bind(8, r.Experiment).Bind(9, r.Variant is { } v ? (long)v : null).Execute();
+                        .Bind(7, r.LatencyMs).Bind(8, r.Experiment).Bind(9, r.Variant is { } v ? (long)v : null).Run();
                     if (_batchRuns.Count < BatchRunsLimit)
                     {
                         _batchRuns[Key(r.Id)] = (ts, owner);
@@ -100,7 +105,7 @@ internal sealed class SqliteEventWriter : IDisposable
             {
                 var user = NameId(f.User);
                 var run = _feedbackLinks.Note(seq, line, f.Run, user, _batchRuns);
-                _feedback.Bind(1, seq).Bind(2, f.Run).Bind(3, user).Bind(4, ts).Bind(5, f.Rating).Bind(6, f.MinutesSaved).Bind(7, run?.Ts).Bind(8, run?.User).Execute();
+                _feedback.Bind(1, seq).Bind(2, f.Run).Bind(3, user).Bind(4, ts).Bind(5, f.Rating).Bind(6, f.MinutesSaved).Bind(7, run?.Ts).Bind(8, run?.User).Run();
                 break;
             }
 
@@ -108,32 +113,32 @@ internal sealed class SqliteEventWriter : IDisposable
             {
                 var reviewer = NameId(rv.Reviewer);
                 var run = _reviewLinks.Note(seq, line, rv.Run, reviewer, _batchRuns);
-                _review.Bind(1, seq).Bind(2, rv.Run).Bind(3, reviewer).Bind(4, ts).Bind(5, rv.Correct ? 1 : 0).Bind(7, run?.Ts).Bind(8, run?.User).Execute();
+                _review.Bind(1, seq).Bind(2, rv.Run).Bind(3, reviewer).Bind(4, ts).Bind(5, rv.Correct ? 1 : 0).Bind(7, run?.Ts).Bind(8, run?.User).Run();
                 break;
             }
             case PhaseStarted p:
-                _control.Bind(1, seq).Bind(2, evt.Type).Bind(3, ts).Bind(4, p.Phase).Bind(5, (string?)null).Bind(6, p.By).Bind(7, (string?)null).Bind(8, p.Reason).Execute();
+                _control.Bind(1, seq).Bind(2, evt.Type).Bind(3, ts).Bind(4, p.Phase).Bind(5, (string?)null).Bind(6, p.By).Bind(7, (string?)null).Bind(8, p.Reason).Run();
                 break;
             case Rollback rb:
-                _control.Bind(1, seq).Bind(2, evt.Type).Bind(3, ts).Bind(4, (string?)null).Bind(5, rb.Trigger).Bind(6, rb.By).Bind(7, (string?)null).Bind(8, rb.Reason).Execute();
+                _control.Bind(1, seq).Bind(2, evt.Type).Bind(3, ts).Bind(4, (string?)null).Bind(5, rb.Trigger).Bind(6, rb.By).Bind(7, (string?)null).Bind(8, rb.Reason).Run();
                 break;
             case Directive d:
-                _control.Bind(1, seq).Bind(2, evt.Type).Bind(3, ts).Bind(4, (string?)null).Bind(5, (string?)null).Bind(6, d.By).Bind(7, d.Action).Bind(8, d.Reason).Execute();
+                _control.Bind(1, seq).Bind(2, evt.Type).Bind(3, ts).Bind(4, (string?)null).Bind(5, (string?)null).Bind(6, d.By).Bind(7, d.Action).Bind(8, d.Reason).Run();
                 break;
             case Incident i:
-                _incident.Bind(1, seq).Bind(2, ts).Bind(3, i.Id).Bind(4, (long)i.Severity).Bind(5, (long)i.Category).Bind(6, i.Title).Execute();
+                _incident.Bind(1, seq).Bind(2, ts).Bind(3, i.Id).Bind(4, (long)i.Severity).Bind(5, (long)i.Category).Bind(6, i.Title).Run();
                 break;
             case Bug b:
-                _bug.Bind(1, seq).Bind(2, ts).Bind(3, b.Id).Bind(4, (long)b.Priority).Bind(5, b.Title).Execute();
+                _bug.Bind(1, seq).Bind(2, ts).Bind(3, b.Id).Bind(4, (long)b.Priority).Bind(5, b.Title).Run();
                 break;
             case IncidentResolved ir:
-                _resolution.Bind(1, seq).Bind(2, "incident").Bind(3, ir.Id).Bind(4, ts).Execute();
+                _resolution.Bind(1, seq).Bind(2, "incident").Bind(3, ir.Id).Bind(4, ts).Run();
                 break;
             case BugResolved br:
-                _resolution.Bind(1, seq).Bind(2, "bug").Bind(3, br.Id).Bind(4, ts).Execute();
+                _resolution.Bind(1, seq).Bind(2, "bug").Bind(3, br.Id).Bind(4, ts).Run();
                 break;
             case LeadResponse lr:
-                _lead.Bind(1, seq).Bind(2, ts).Bind(3, lr.Lead).Bind(4, OwnerId(lr.User, OwnsLeadResponses)).Bind(5, lr.Created.UtcTicks).Bind(6, lr.Responded.UtcTicks).Execute();
+                _lead.Bind(1, seq).Bind(2, ts).Bind(3, lr.Lead).Bind(4, OwnerId(lr.User, OwnsLeadResponses)).Bind(5, lr.Created.UtcTicks).Bind(6, lr.Responded.UtcTicks).Run();
                 break;
         }
 
