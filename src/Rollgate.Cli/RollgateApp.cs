@@ -26,6 +26,7 @@ public static class RollgateApp
         CrmCommands.Create(ctx),
         AgentCommands.Create(ctx),
         QaCommands.Create(ctx),
+        TokenCommands.Create(ctx),
     };
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TimeProvider clock, bool interactive = false, CancellationToken cancellationToken = default)

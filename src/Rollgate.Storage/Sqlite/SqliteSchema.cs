@@ -9,7 +9,7 @@ namespace Rollgate.Storage.Sqlite;
 /// </summary>
 internal static class SqliteSchema
 {
-    public const int Version = 4;
+    public const int Version = 5;
 
     private static readonly string[] Migrations =
     [
@@ -216,6 +216,17 @@ internal static class SqliteSchema
         -- Digests move from truncated SHA-256 to XXH3 (EventDigest): recomputed from each stored line, so that a
         -- file imported before still counts as already imported.
         UPDATE events SET digest = rollgate_digest(body);
+        """,
+        """
+        -- API tokens: only a SHA-256 hash of each is kept; the token itself is shown once, when created.
+        CREATE TABLE tokens (
+            id      INTEGER PRIMARY KEY,
+            user    TEXT    NOT NULL,
+            hash    TEXT    NOT NULL UNIQUE,
+            created TEXT    NOT NULL,
+            revoked TEXT
+        );
+        CREATE INDEX tokens_user ON tokens(user);
         """,
     ];
 

@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Rollgate.Core.Time;
+
+namespace Rollgate.Storage.Sqlite;
+
+/// <summary>A token as listed: never the token itself, which is shown only when it is created.</summary>
+public sealed record TokenRecord(long Id, string User, DateTimeOffset Created, DateTimeOffset? Revoked)
+{
+    public bool IsActive => Revoked is null;
+}
+
+/// <summary>
+/// Bearer tokens for the API: 256 random bits, shown once; the store keeps only their SHA-256, so a copy of the
+/// store gives nobody a usable token.
+/// </summary>
+public sealed class SqliteTokenStore : IDisposable
+{
+    public const string Prefix = "rg_";
+
+    private readonly string _connectionString;
+
+    private SqliteTokenStore(string connectionString) => _connectionString = connectionString;
+
+    public static SqliteTokenStore Open(string path) => new(SqliteFile.Open(path));
+
+    public void Dispose() => SqliteConnection.ClearAllPools();
+
+    /// <summary>Creates a token for <paramref name="user"/>; the returned text is the only copy there will be.</summary>
+    public (TokenRecord Record, string Token) Create(string user, DateTimeOffset now)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(user);
+        var token = Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+        using var c = SqliteFile.Connect(_connectionString);
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "INSERT INTO tokens(user, hash, created) VALUES ($user, $hash, $created) RETURNING id";
+        cmd.Parameters.AddWithValue("$user", user);
+        cmd.Parameters.AddWithValue("$hash", Hash(token));
+        cmd.Parameters.AddWithValue("$created", Rfc3339.Format(now));
+        var id = (long)cmd.ExecuteScalar()!;
+        return (new TokenRecord(id, user, now, null), token);
+    }
+
+    /// <summary>The user a token belongs to, or null when it is unknown or revoked.</summary>
+    public string? Authenticate(string token)
+    {
+        if (string.IsNullOrEmpty(token) || !token.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        using var c = SqliteFile.Connect(_connectionString);
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT user FROM tokens WHERE hash = $hash AND revoked IS NULL";
+        cmd.Parameters.AddWithValue("$hash", Hash(token));
+        return cmd.ExecuteScalar() as string;
+    }
+
+    /// <summary>Revokes one token by id, or every active token of a user; returns the tokens revoked.</summary>
+    public IReadOnlyList<TokenRecord> Revoke(long? id, string? user, DateTimeOffset now)
+    {
+        using var c = SqliteFile.Connect(_connectionString);
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "UPDATE tokens SET revoked = $now WHERE revoked IS NULL AND (id = $id OR user = $user) RETURNING id, user, created, revoked";
+        cmd.Parameters.AddWithValue("$now", Rfc3339.Format(now));
+        cmd.Parameters.AddWithValue("$id", (object?)id ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$user", (object?)user ?? DBNull.Value);
+        return Read(cmd);
+    }
+
+    public IReadOnlyList<TokenRecord> List()
+    {
+        using var c = SqliteFile.Connect(_connectionString);
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT id, user, created, revoked FROM tokens ORDER BY id";
+        return Read(cmd);
+    }
+
+    private static List<TokenRecord> Read(SqliteCommand cmd)
+    {
+        var result = new List<TokenRecord>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            result.Add(new TokenRecord(r.GetInt64(0), r.GetString(1), Rfc3339.Parse(r.GetString(2)), r.IsDBNull(3) ? null : Rfc3339.Parse(r.GetString(3))));
+        }
+
+        return result;
+    }
+
+    private static string Hash(string token) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token))).ToLower(CultureInfo.InvariantCulture);
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
