@@ -27,6 +27,7 @@ public static class RollgateApp
         AgentCommands.Create(ctx),
         QaCommands.Create(ctx),
         TokenCommands.Create(ctx),
+        AuditCommands.Create(ctx),
     };
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TimeProvider clock, bool interactive = false, CancellationToken cancellationToken = default)

@@ -72,3 +72,49 @@ public sealed class TokenCommandTests : IDisposable
         Assert.Contains("Usage:", r.Out);
     }
 }
+
+public sealed class AuditCommandTests : IDisposable
+{
+    private readonly CliRunner _cli = new();
+
+    public void Dispose() => _cli.Dispose();
+
+    [Fact]
+    public async Task TokenChanges_AreAudited_AndATamperedRecordIsCaught()
+    {
+        var db = _cli.PathOf("a.db");
+        Assert.Equal(0, (await _cli.RunAsync("token", "create", "--db", db, "--user", "sdr-01", "--by", "so-01")).Code);
+        Assert.Equal(0, (await _cli.RunAsync("token", "revoke", "--db", db, "--user", "sdr-01", "--by", "so-01", "--reason", "left the team")).Code);
+
+        var list = await _cli.RunAsync("audit", "list", "--db", db, "--json");
+        var records = list.Json["records"]!.AsArray();
+        Assert.Equal(["token_created", "token_revoked"], records.Select(r => (string)r!["action"]!));
+        Assert.Equal("left the team", (string)records[1]!["reason"]!);
+        Assert.Equal("so-01", (string)records[1]!["actor"]!);
+
+        var ok = await _cli.RunAsync("audit", "verify", "--db", db, "--json");
+        Assert.True((bool)ok.Json["valid"]!);
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        using (var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Pooling=False"))
+        {
+            c.Open();
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "UPDATE audit SET reason = 'routine' WHERE seq = 2";
+            cmd.ExecuteNonQuery();
+        }
+
+        var broken = await _cli.RunAsync("audit", "verify", "--db", db, "--json");
+        Assert.Equal(0, broken.Code);
+        Assert.False((bool)broken.Json["valid"]!);
+        Assert.Contains("record 2 was changed", broken.Out);
+    }
+
+    [Fact]
+    public async Task AuditVerify_WithoutAStore_Exits2()
+    {
+        var r = await _cli.RunAsync("audit", "verify", "--db", _cli.PathOf("none.db"));
+        Assert.Equal(2, r.Code);
+        Assert.Contains("no store there", r.Err);
+    }
+}

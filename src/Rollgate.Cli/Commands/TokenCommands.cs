@@ -24,18 +24,24 @@ public static class TokenCommands
         var db = RollgateApp.DbOption();
         var user = RollgateApp.Text("--user", "Whose token it is (a user id)", required: true);
         var plan = RollgateApp.Text("--plan", "Refuse a user who is not in this plan's users file");
+        var by = By();
         var json = RollgateApp.Json();
-        var cmd = new Command("create", "Create a token for a user and print it: it is shown this once") { db, user, plan, json };
+        var cmd = new Command("create", "Create a token for a user and print it: it is shown this once") { db, user, plan, by, json };
         cmd.SetAction(parse =>
         {
             var who = parse.GetValue(user)!;
-            if (parse.GetValue(plan) is { } path && ctx.LoadPlan(path).Users.Find(who) is null)
+            if (parse.GetValue(plan) is { } planPath && ctx.LoadPlan(planPath).Users.Find(who) is null)
             {
                 throw new UsageException($"--user: '{who}' is not in the plan's users file");
             }
 
-            using var store = SqliteTokenStore.Open(Db(parse.GetValue(db)));
+            var path = Db(parse.GetValue(db));
+            using var store = SqliteTokenStore.Open(path);
             var (record, token) = store.Create(who, ctx.Clock.GetUtcNow());
+            using (var audit = SqliteAuditLog.Open(path))
+            {
+                audit.Append(new AuditEntry(record.Created, parse.GetValue(by)!, "token_created", $"token {record.Id} of {who}", null));
+            }
             if (parse.GetValue(json))
             {
                 ctx.WriteJson(new JsonObject { ["user"] = record.User, ["token"] = token, ["id"] = record.Id });
@@ -56,8 +62,10 @@ public static class TokenCommands
         var db = RollgateApp.DbOption();
         var id = new Option<long?>("--id") { Description = "Revoke this token (its id, from 'rollgate token list')" };
         var user = RollgateApp.Text("--user", "Revoke every active token of this user");
+        var reason = RollgateApp.Text("--reason", "Why (recorded in the audit trail)");
+        var by = By();
         var json = RollgateApp.Json();
-        var cmd = new Command("revoke", "Revoke a token by id, or every token of a user") { db, id, user, json };
+        var cmd = new Command("revoke", "Revoke a token by id, or every token of a user") { db, id, user, reason, by, json };
         cmd.SetAction(parse =>
         {
             var (which, whose) = (parse.GetValue(id), parse.GetValue(user));
@@ -66,8 +74,17 @@ public static class TokenCommands
                 throw new UsageException("give exactly one of --id N or --user ID");
             }
 
-            using var store = SqliteTokenStore.Open(Db(parse.GetValue(db)));
-            var revoked = store.Revoke(which, whose, ctx.Clock.GetUtcNow());
+            var path = Db(parse.GetValue(db));
+            using var store = SqliteTokenStore.Open(path);
+            var now = ctx.Clock.GetUtcNow();
+            var revoked = store.Revoke(which, whose, now);
+            using (var audit = SqliteAuditLog.Open(path))
+            {
+                foreach (var r in revoked)
+                {
+                    audit.Append(new AuditEntry(now, parse.GetValue(by)!, "token_revoked", $"token {r.Id} of {r.User}", parse.GetValue(reason)));
+                }
+            }
             if (parse.GetValue(json))
             {
                 ctx.WriteJson(new JsonObject { ["revoked"] = new JsonArray([.. revoked.Select(r => (JsonNode)new JsonObject { ["id"] = r.Id, ["user"] = r.User })]) });
@@ -114,6 +131,9 @@ public static class TokenCommands
         });
         return cmd;
     }
+
+    private static Option<string> By() =>
+        new("--by") { Description = "Who does this (a user id), for the audit trail", DefaultValueFactory = _ => "cli" };
 
     private static string Db(string? path) =>
         string.IsNullOrWhiteSpace(path) ? throw new UsageException("--db is required: the store (an SQLite file)") : path;

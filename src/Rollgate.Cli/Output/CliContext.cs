@@ -72,6 +72,17 @@ public sealed class CliContext(TextWriter stdout, TextWriter stderr, TimeProvide
         return SqliteEventStore.Open(path);
     }
 
+    /// <summary>The path of a store that must already exist.</summary>
+    public string ExistingStorePath(string? path)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            throw new UsageException("--db is required: the store (an SQLite file)");
+        }
+
+        return File.Exists(path) ? path : throw new UsageException($"{path}: no store there");
+    }
+
     /// <summary>The QA evidence in a store (created when missing).</summary>
     public SqliteQaStore OpenQaStore(string? path)
     {

@@ -9,7 +9,7 @@ namespace Rollgate.Storage.Sqlite;
 /// </summary>
 internal static class SqliteSchema
 {
-    public const int Version = 5;
+    public const int Version = 6;
 
     private static readonly string[] Migrations =
     [
@@ -227,6 +227,20 @@ internal static class SqliteSchema
             revoked TEXT
         );
         CREATE INDEX tokens_user ON tokens(user);
+        """,
+        """
+        -- The audit trail: every change of state, chained by SHA-256 (each record's hash covers the previous
+        -- record's hash), so that a record changed or removed breaks the chain where it happened.
+        CREATE TABLE audit (
+            seq       INTEGER PRIMARY KEY,
+            at        TEXT NOT NULL,
+            actor     TEXT NOT NULL,
+            action    TEXT NOT NULL,
+            subject   TEXT,
+            reason    TEXT,
+            prev_hash TEXT NOT NULL,
+            hash      TEXT NOT NULL
+        );
         """,
     ];
 
