@@ -65,7 +65,10 @@ public sealed class TokenCommandTests : IDisposable
     [InlineData("token create")]
     [InlineData("token revoke")]
     [InlineData("token list")]
-    public async Task Token_HasHelp(string command)
+    [InlineData("audit verify")]
+    [InlineData("audit list")]
+    [InlineData("crm generate")]
+    public async Task TokenAuditAndCrmCommands_HaveHelp(string command)
     {
         var r = await _cli.RunAsync([.. command.Split(' '), "--help"]);
         Assert.Equal(0, r.Code);

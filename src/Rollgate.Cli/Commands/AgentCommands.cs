@@ -117,9 +117,7 @@ public static class AgentCommands
             return zone is null ? DateOnly.FromDateTime(now.UtcDateTime) : LocalCalendar.DateOf(now, zone);
         }
 
-        return DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
-            ? d
-            : throw new UsageException($"--as-of: '{text}' is not a date (write it as YYYY-MM-DD)");
+        return CliContext.Date("--as-of", text);
     }
 
     private static void Denied(CliContext ctx, bool json, AccessDecision decision)

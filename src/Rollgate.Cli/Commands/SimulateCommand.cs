@@ -38,10 +38,7 @@ public static class SimulateCommand
 
     internal static SimulationOptions Options(string? from, int days, ulong seed, string? scenario)
     {
-        if (!DateOnly.TryParseExact(from, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var start))
-        {
-            throw new UsageException($"--from: '{from}' is not a date (write it as YYYY-MM-DD)");
-        }
+        var start = CliContext.Date("--from", from);
 
         if (days is < 1 or > 3660)
         {

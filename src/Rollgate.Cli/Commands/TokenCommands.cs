@@ -135,6 +135,5 @@ public static class TokenCommands
     private static Option<string> By() =>
         new("--by") { Description = "Who does this (a user id), for the audit trail", DefaultValueFactory = _ => "cli" };
 
-    private static string Db(string? path) =>
-        string.IsNullOrWhiteSpace(path) ? throw new UsageException("--db is required: the store (an SQLite file)") : path;
+    private static string Db(string? path) => CliContext.StorePath(path, null);
 }

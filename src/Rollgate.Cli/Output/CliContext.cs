@@ -57,42 +57,34 @@ public sealed class CliContext(TextWriter stdout, TextWriter stderr, TimeProvide
     }
 
     /// <summary>Opens an existing store; <paramref name="create"/> allows a new file.</summary>
-    public IEventStore OpenStore(string? path, bool create = false)
-    {
-        if (string.IsNullOrWhiteSpace(path))
-        {
-            throw new UsageException("--db is required: the event store (an SQLite file)");
-        }
-
-        if (!create && !File.Exists(path))
-        {
-            throw new UsageException($"{path}: no event store there (create one with 'rollgate events import' or 'rollgate simulate')");
-        }
-
-        return SqliteEventStore.Open(path);
-    }
+    public IEventStore OpenStore(string? path, bool create = false) =>
+        SqliteEventStore.Open(StorePath(path, create ? null : "no event store there (create one with 'rollgate events import' or 'rollgate simulate')"));
 
     /// <summary>The path of a store that must already exist.</summary>
-    public string ExistingStorePath(string? path)
-    {
-        if (string.IsNullOrWhiteSpace(path))
-        {
-            throw new UsageException("--db is required: the store (an SQLite file)");
-        }
-
-        return File.Exists(path) ? path : throw new UsageException($"{path}: no store there");
-    }
+    public string ExistingStorePath(string? path) => StorePath(path, "no store there");
 
     /// <summary>The QA evidence in a store (created when missing).</summary>
-    public SqliteQaStore OpenQaStore(string? path)
+    public SqliteQaStore OpenQaStore(string? path) => SqliteQaStore.Open(StorePath(path, null));
+
+    /// <summary>
+    /// The <c>--db</c> path, which is required; when <paramref name="missing"/> is given the file must exist, and that
+    /// is what is said when it does not.
+    /// </summary>
+    public static string StorePath(string? path, string? missing)
     {
         if (string.IsNullOrWhiteSpace(path))
         {
             throw new UsageException("--db is required: the store (an SQLite file)");
         }
 
-        return SqliteQaStore.Open(path);
+        return missing is not null && !File.Exists(path) ? throw new UsageException($"{path}: {missing}") : path;
     }
+
+    /// <summary>A <c>YYYY-MM-DD</c> date given to <paramref name="option"/>.</summary>
+    public static DateOnly Date(string option, string? text) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
+            ? d
+            : throw new UsageException($"{option}: '{text}' is not a date (write it as YYYY-MM-DD)");
 
     /// <summary>The <c>--at</c> instant: RFC 3339 with an offset, or now.</summary>
     public DateTimeOffset At(string? text)

@@ -55,7 +55,7 @@ public sealed class InMemoryEventLog : IEventHistory
     {
         IReadOnlyList<MinuteTally> result = [.. _events.OfType<Run>()
             .Where(r => window.Contains(r.Ts))
-            .GroupBy(r => FloorToMinute(r.Ts))
+            .GroupBy(r => TimeWindow.FloorToMinute(r.Ts))
             .OrderBy(g => g.Key)
             .Select(g => new MinuteTally(g.Key, g.Count(), g.Count(r => r.Outcome == RunOutcome.Error)))];
         return ValueTask.FromResult(result);
@@ -134,9 +134,6 @@ public sealed class InMemoryEventLog : IEventHistory
 
     public ValueTask<Directive?> FirstDirectiveAsync(TimeWindow window, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(_events.OfType<Directive>().Where(d => d.Action == "rollback" && window.Contains(d.Ts)).OrderBy(d => d.Ts).FirstOrDefault());
-
-    public static DateTimeOffset FloorToMinute(DateTimeOffset t) =>
-        new(t.UtcTicks - (t.UtcTicks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
 
     private IEnumerable<(Feedback Feedback, Run Run)> CurrentFeedback(TimeWindow runs, DateTimeOffset at, IReadOnlySet<string>? users)
     {

@@ -64,7 +64,7 @@ public sealed class TriggerEvaluator(RolloutPlan plan, IEventHistory history)
     /// </summary>
     private async ValueTask<TriggerStatus> ErrorRateAsync(ErrorRateSustainedRule rule, DateTimeOffset phaseStart, DateTimeOffset at, CancellationToken ct)
     {
-        var last = InMemoryEventLog.FloorToMinute(at);
+        var last = TimeWindow.FloorToMinute(at);
         var first = last - rule.For;
         var from = Max(first - rule.Window, phaseStart);
         var buckets = await history.RunsByMinuteAsync(new TimeWindow(from, last), ct);
@@ -110,9 +110,10 @@ public sealed class TriggerEvaluator(RolloutPlan plan, IEventHistory history)
     private static (long Runs, long Errors) Sum(IReadOnlyList<MinuteTally> buckets, DateTimeOffset from, DateTimeOffset to)
     {
         long runs = 0, errors = 0;
+        var first = TimeWindow.FloorToMinute(from);
         foreach (var b in buckets)
         {
-            if (b.Minute >= InMemoryEventLog.FloorToMinute(from) && b.Minute < to)
+            if (b.Minute >= first && b.Minute < to)
             {
                 runs += b.Runs;
                 errors += b.Errors;
