@@ -2,6 +2,7 @@ using System.CommandLine;
 using Rollgate.Cli.Commands;
 using Rollgate.Cli.Output;
 using Rollgate.Core.Plans;
+using Rollgate.Server.Operations;
 using Rollgate.Storage;
 
 namespace Rollgate.Cli;
@@ -13,7 +14,21 @@ public static class RollgateApp
     public const int Unexpected = 1;
     public const int BadInput = 2;
 
-    public static RootCommand Build(CliContext ctx) => new("Rollgate: run AI agents for GTM teams and control their rollout by a written plan.")
+    /// <summary>The rules refused an operation (a phase start without go, a kill switch already off, ...).</summary>
+    public const int Refused = 3;
+
+    public static RootCommand Build(CliContext ctx)
+    {
+        var root = Commands(ctx);
+        foreach (var command in RolloutCommands.Create(ctx))
+        {
+            root.Subcommands.Add(command);
+        }
+
+        return root;
+    }
+
+    private static RootCommand Commands(CliContext ctx) => new("Rollgate: run AI agents for GTM teams and control their rollout by a written plan.")
     {
         PlanCommands.Create(ctx),
         EventCommands.Create(ctx),
@@ -28,6 +43,7 @@ public static class RollgateApp
         QaCommands.Create(ctx),
         TokenCommands.Create(ctx),
         AuditCommands.Create(ctx),
+        ServeCommand.Create(ctx),
     };
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TimeProvider clock, bool interactive = false, CancellationToken cancellationToken = default)
@@ -49,6 +65,11 @@ public static class RollgateApp
         try
         {
             return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false }, cancellationToken);
+        }
+        catch (RefusedException ex)
+        {
+            await stderr.WriteLineAsync($"rollgate: refused: {ex.Message}");
+            return ex.Status is 400 or 404 ? BadInput : Refused;
         }
         catch (UsageException ex)
         {

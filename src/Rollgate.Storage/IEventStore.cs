@@ -21,6 +21,9 @@ public interface IEventStore : IEventHistory, IDisposable
     /// <summary>Writes every stored event as JSON Lines, in the order they were stored, as they were received.</summary>
     Task<long> ExportAsync(TextWriter writer, CancellationToken cancellationToken = default);
 
+    /// <summary>The run with this id, or null when there is none.</summary>
+    Task<Run?> FindRunAsync(string id, CancellationToken cancellationToken = default);
+
     /// <summary>How many events are stored.</summary>
     Task<long> CountAsync(CancellationToken cancellationToken = default);
 }

@@ -132,26 +132,7 @@ public static class AgentCommands
         }
     }
 
-    internal static JsonObject ToJson(string runId, AgentOutcome outcome, DateOnly asOf)
-    {
-        var risk = outcome.Answer as RiskAssessment;
-        return new JsonObject
-        {
-            ["run"] = runId,
-            ["task"] = outcome.Task,
-            ["outcome"] = outcome.RunOutcome,
-            ["as_of"] = asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            ["text"] = outcome.Text,
-            ["abstention"] = outcome.Abstention is { } a ? new JsonObject { ["code"] = a.Code, ["sentence"] = a.Sentence } : null,
-            ["error"] = outcome.Error,
-            ["risk_level"] = risk?.Level,
-            ["risk_factors"] = risk is null ? null : new JsonArray([.. risk.FactorCodes.Select(f => (JsonNode)f)]),
-            ["citations"] = outcome.Answer is { } answer ? new JsonArray([.. answer.Citations.Distinct().Select(c => (JsonNode)c.ToString())]) : null,
-            ["usage"] = outcome.Usage is { } u
-                ? new JsonObject { ["engine"] = u.Engine, ["model"] = u.Model, ["input_tokens"] = u.InputTokens, ["output_tokens"] = u.OutputTokens, ["latency_ms"] = CliContext.Number(u.LatencyMs) }
-                : null,
-        };
-    }
+    internal static JsonObject ToJson(string runId, AgentOutcome outcome, DateOnly asOf) => AgentOutcomeJson.Of(runId, outcome, asOf);
 
     private static void Render(IAnsiConsole console, string runId, AgentOutcome outcome)
     {

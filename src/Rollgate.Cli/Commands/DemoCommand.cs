@@ -1,12 +1,15 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Reflection;
+using Microsoft.Data.Sqlite;
+using Rollgate.Agents.Crm;
 using Rollgate.Cli.Output;
 using Rollgate.Core.Gates;
 using Rollgate.Core.Plans;
 using Rollgate.Core.Simulation;
 using Rollgate.Core.Time;
 using Rollgate.Core.Triggers;
+using Rollgate.Storage.Sqlite;
 using Spectre.Console;
 
 namespace Rollgate.Cli.Commands;
@@ -24,9 +27,19 @@ public static class DemoCommand
         var scenario = RollgateApp.Text("--scenario", $"What goes wrong in the pilot: {string.Join(", ", Scenarios.All)} (default healthy)");
         var db = RollgateApp.Text("--db", "Keep the simulated store in this file (default: a temporary file, deleted afterwards)");
         var seed = new Option<ulong>("--seed") { Description = "The simulation's seed", DefaultValueFactory = _ => 42 };
-        var cmd = new Command("demo", "Rehearse the example plan's pilot and print its gate and triggers (uses the built-in example plan)") { scenario, db, seed };
+        var serve = RollgateApp.Flag("--serve", "Serve the example instead: six weeks of simulated history up to today, the demo CRM, tokens to try");
+        var urls = ServeCommand.UrlsOption();
+        var cmd = new Command("demo", "Rehearse the example plan's pilot and print its gate and triggers, or serve it (--serve); uses the built-in example plan")
+        {
+            scenario, db, seed, serve, urls,
+        };
         cmd.SetAction(async (parse, ct) =>
         {
+            if (parse.GetValue(serve))
+            {
+                return await ServeAsync(ctx, parse.GetValue(db), parse.GetValue(seed), parse.GetValue(scenario), parse.GetValue(urls)!, ct);
+            }
+
             var plan = ExamplePlan();
             var pilot = plan.Phases[0];
             var days = (int)(pilot.Duration ?? TimeSpan.FromDays(14)).TotalDays;
@@ -70,6 +83,82 @@ public static class DemoCommand
             return RollgateApp.Ok;
         });
         return cmd;
+    }
+
+    /// <summary>
+    /// The example served: its history simulated from the Monday six weeks or more before today up to today (the
+    /// pilot, the SDR phase, and the full rollout since a few days), the demo CRM, and a token for one person of each
+    /// role. The plan and a temporary store live in a temporary folder, deleted when the server stops.
+    /// </summary>
+    private static async Task<int> ServeAsync(CliContext ctx, string? keepDb, ulong seed, string? scenario, string urls, CancellationToken ct)
+    {
+        var folder = Directory.CreateTempSubdirectory("rollgate-demo-").FullName;
+        try
+        {
+            var assembly = Assembly.GetExecutingAssembly();
+            var planPath = Path.Combine(folder, "plan.yaml");
+            await File.WriteAllTextAsync(planPath, Resource(assembly, "plan.yaml"), ct);
+            await File.WriteAllTextAsync(Path.Combine(folder, "users.csv"), Resource(assembly, "users.csv"), ct);
+            var plan = PlanLoader.LoadFile(planPath);
+            var path = keepDb ?? Path.Combine(folder, "rollgate.db");
+
+            var today = LocalCalendar.DateOf(ctx.Clock.GetUtcNow(), plan.TimeZone);
+            var from = today.AddDays(-45);
+            from = from.AddDays(-(((int)from.DayOfWeek + 6) % 7));
+            var options = SimulateCommand.Options(from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), today.DayNumber - from.DayNumber, seed, scenario);
+            CrmData crm;
+            var tokens = new List<(string User, string Role, string Token)>();
+            using (var store = ctx.OpenStore(path, create: true))
+            {
+                var result = await SimulateCommand.RunAsync(ctx, plan, store, options, ct);
+                ctx.Console.MarkupLine(Markup.Escape($"Simulated {options.Days} days from {from:yyyy-MM-dd} ({options.Scenario}): {result.Imported:N0} events."));
+            }
+
+            using (var crmStore = SqliteCrmStore.Open(path))
+            {
+                crm = DemoCrm.Generate(seed);
+                var imported = await crmStore.ImportAsync(crm, ct);
+                if (!imported.Succeeded)
+                {
+                    throw new InvalidOperationException("the demo CRM was refused: " + string.Join("; ", imported.Errors.Take(3)));
+                }
+            }
+
+            using (var tokenStore = SqliteTokenStore.Open(path))
+            {
+                foreach (var role in plan.Roles)
+                {
+                    if (plan.Users.All.FirstOrDefault(u => u.Role == role) is { } person)
+                    {
+                        tokens.Add((person.Id, role, tokenStore.Create(person.Id, ctx.Clock.GetUtcNow()).Token));
+                    }
+                }
+            }
+
+            return await ServeCommand.RunAsync(ctx, planPath, path, urls, url => Welcome(ctx, url, tokens, crm), ct);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static void Welcome(CliContext ctx, string url, IReadOnlyList<(string User, string Role, string Token)> tokens, CrmData crm)
+    {
+        var table = new Table().AddColumn("User").AddColumn("Role").AddColumn("Token");
+        foreach (var (user, role, token) in tokens)
+        {
+            table.AddRow(user, role, token);
+        }
+
+        ctx.Console.Write(table);
+        var person = tokens.FirstOrDefault(t => t.Role == "sdr");
+        var ops = tokens.FirstOrDefault(t => t.Role == "sales_ops");
+        ctx.Console.WriteLine("Try:");
+        ctx.Console.WriteLine($"  curl -s -X POST {url}/v1/tasks/lead_summary -H 'Authorization: Bearer {person.Token}' -H 'Content-Type: application/json' -d '{{\"lead_id\": \"{crm.Leads[0].Id}\"}}'");
+        ctx.Console.WriteLine($"  curl -s {url}/v1/status -H 'Authorization: Bearer {ops.Token}'");
+        ctx.Console.WriteLine($"  the API: {url}/openapi/v1.json");
     }
 
     /// <summary>The example plan and users file compiled into the command.</summary>

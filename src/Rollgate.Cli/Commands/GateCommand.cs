@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Rollgate.Cli.Output;
 using Rollgate.Core.Gates;
 using Rollgate.Core.Metrics;
+using Rollgate.Core.Reports;
 using Spectre.Console;
 
 namespace Rollgate.Cli.Commands;
@@ -40,30 +41,7 @@ public static class GateCommand
         return cmd;
     }
 
-    internal static JsonObject ToJson(GateReport report, Core.Plans.RolloutPlan plan) => new()
-    {
-        ["phase"] = report.Phase,
-        ["decision"] = report.DecisionName,
-        ["action"] = report.Action.Action,
-        ["action_detail"] = report.Action.Describe(),
-        ["from"] = report.From is { } f ? CliContext.Time(f, plan) : null,
-        ["to"] = CliContext.Time(report.To),
-        ["metrics"] = new JsonArray([.. report.Rows.Select(r => (JsonNode)new JsonObject
-        {
-            ["metric"] = r.Value.Name,
-            ["value"] = CliContext.Number(r.Value.Value),
-            ["target"] = r.Target.Target,
-            ["direction"] = r.Direction,
-            ["met"] = r.Met,
-            ["shortfall"] = CliContext.Number(r.Shortfall),
-            ["n"] = r.Value.N,
-            ["ci_low"] = CliContext.Number(r.Value.Ci.Low),
-            ["ci_high"] = CliContext.Number(r.Value.Ci.High),
-        })]),
-        ["sustained"] = report.Sustained is { } s
-            ? new JsonObject { ["weeks_met"] = s.WeeksMet, ["weeks_required"] = s.WeeksRequired, ["met"] = s.Met }
-            : null,
-    };
+    internal static JsonObject ToJson(GateReport report, Core.Plans.RolloutPlan plan) => ReportJson.Gate(report, plan);
 
     internal static void Render(IAnsiConsole console, GateReport report, Core.Plans.RolloutPlan plan)
     {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Rollgate.Cli.Output;
 using Rollgate.Core.Metrics;
+using Rollgate.Core.Reports;
 using Spectre.Console;
 
 namespace Rollgate.Cli.Commands;
@@ -52,15 +53,7 @@ public static class KpiCommand
         return cmd;
     }
 
-    internal static JsonObject MetricJson(MetricValue m) => new()
-    {
-        ["metric"] = m.Name,
-        ["value"] = CliContext.Number(m.Value),
-        ["n"] = m.N,
-        ["ci_low"] = CliContext.Number(m.Ci.Low),
-        ["ci_high"] = CliContext.Number(m.Ci.High),
-        ["has_data"] = m.HasData,
-    };
+    internal static JsonObject MetricJson(MetricValue m) => ReportJson.Metric(m);
 
     internal static string IntervalText(MetricValue m) => m.Ci.Low is { } lo && m.Ci.High is { } hi
         ? $"{MetricCatalog.FormatValue(m.Metric, lo)} – {MetricCatalog.FormatValue(m.Metric, hi)}"

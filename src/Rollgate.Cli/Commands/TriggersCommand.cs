@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Rollgate.Cli.Output;
+using Rollgate.Core.Reports;
 using Rollgate.Core.Triggers;
 using Spectre.Console;
 
@@ -36,20 +37,7 @@ public static class TriggersCommand
         return cmd;
     }
 
-    internal static JsonObject ToJson(TriggerReport report, Core.Plans.RolloutPlan plan) => new()
-    {
-        ["at"] = CliContext.Time(report.At),
-        ["phase"] = report.Phase,
-        ["fired"] = new JsonArray([.. report.Fired.Select(f => (JsonNode)new JsonObject { ["id"] = f.Id, ["kind"] = f.Kind, ["reason"] = f.Reason })]),
-        ["checked"] = new JsonArray([.. report.Checked.Select(c => (JsonNode)new JsonObject
-        {
-            ["id"] = c.Id,
-            ["kind"] = c.Kind,
-            ["fired"] = c.Fired,
-            ["reason"] = c.Reason,
-            ["held_since"] = c.HeldSince is { } h ? CliContext.Time(h, plan) : null,
-        })]),
-    };
+    internal static JsonObject ToJson(TriggerReport report, Core.Plans.RolloutPlan plan) => ReportJson.Triggers(report, plan);
 
     internal static void Render(IAnsiConsole console, TriggerReport report, Core.Plans.RolloutPlan plan)
     {

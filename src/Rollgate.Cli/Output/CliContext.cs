@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rollgate.Core.Plans;
+using Rollgate.Core.Reports;
 using Rollgate.Core.Time;
 using Rollgate.Storage;
 using Rollgate.Storage.Sqlite;
@@ -115,12 +116,12 @@ public sealed class CliContext(TextWriter stdout, TextWriter stderr, TimeProvide
     public void WriteJson(JsonNode node) => Out.WriteLine(node.ToJsonString(JsonOptions));
 
     /// <summary>A number for JSON: null where it cannot be computed, never NaN or infinity.</summary>
-    public static JsonNode? Number(double? value) => value is { } v && double.IsFinite(v) ? JsonValue.Create(Math.Round(v, 10)) : null;
+    public static JsonNode? Number(double? value) => ReportJson.Number(value);
 
-    public static string Time(DateTimeOffset t) => Rfc3339.Format(t);
+    public static string Time(DateTimeOffset t) => ReportJson.Time(t);
 
     /// <summary>An instant from the store, shown in the plan's time zone.</summary>
-    public static string Time(DateTimeOffset t, RolloutPlan plan) => Rfc3339.Format(TimeZoneInfo.ConvertTime(t, plan.TimeZone));
+    public static string Time(DateTimeOffset t, RolloutPlan plan) => ReportJson.Time(t, plan);
 
     public static string Local(DateTimeOffset t, RolloutPlan plan) => LocalCalendar.Describe(t, plan.TimeZone);
 

@@ -76,6 +76,20 @@ public sealed class SqliteEventStore : IEventStore
         return n;
     }
 
+    public Task<Run?> FindRunAsync(string id, CancellationToken cancellationToken = default)
+    {
+        using var c = Connect();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT r.ts, n.name, r.task, r.outcome, r.latency_ms, r.experiment, r.variant FROM runs r JOIN names n ON n.id = r.user WHERE r.id = $id";
+        cmd.Parameters.AddWithValue("$id", id);
+        using var r = cmd.ExecuteReader();
+        Run? run = r.Read()
+            ? new Run(Instant(r.GetInt64(0)), id, r.GetString(1), r.GetString(2), (RunOutcome)r.GetInt32(3),
+                r.IsDBNull(4) ? null : r.GetDouble(4), OptionalString(r, 5), r.IsDBNull(6) ? null : (Variant)r.GetInt32(6))
+            : null;
+        return Task.FromResult(run);
+    }
+
     public Task<long> CountAsync(CancellationToken cancellationToken = default)
     {
         using var c = Connect();

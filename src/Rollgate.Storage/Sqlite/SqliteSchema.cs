@@ -9,7 +9,7 @@ namespace Rollgate.Storage.Sqlite;
 /// </summary>
 internal static class SqliteSchema
 {
-    public const int Version = 6;
+    public const int Version = 7;
 
     private static readonly string[] Migrations =
     [
@@ -241,6 +241,23 @@ internal static class SqliteSchema
             prev_hash TEXT NOT NULL,
             hash      TEXT NOT NULL
         );
+        """,
+        """
+        -- What the server's agents answered: the run's output as the person saw it, for the person and for
+        -- reviewers. body is emptied (purged set) when the plan's retention period for run payloads ends.
+        CREATE TABLE run_outputs (
+            run     TEXT    PRIMARY KEY,
+            ts      INTEGER NOT NULL,
+            user    TEXT    NOT NULL,
+            task    TEXT    NOT NULL,
+            outcome TEXT    NOT NULL,
+            record  TEXT    NOT NULL,
+            as_of   TEXT    NOT NULL,
+            body    TEXT,
+            purged  INTEGER
+        );
+        CREATE INDEX run_outputs_user_ts ON run_outputs(user, ts);
+        CREATE INDEX run_outputs_ts ON run_outputs(ts);
         """,
     ];
 

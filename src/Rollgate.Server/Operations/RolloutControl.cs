@@ -1,0 +1,257 @@
+using Rollgate.Core.Access;
+using Rollgate.Core.Events;
+using Rollgate.Core.Gates;
+using Rollgate.Core.Plans;
+using Rollgate.Server.Audit;
+using Rollgate.Server.Events;
+using Rollgate.Server.Identity;
+using Rollgate.Server.Phases;
+using Rollgate.Storage;
+
+namespace Rollgate.Server.Operations;
+
+/// <summary>Why an operation was refused, with the HTTP status that says so (403 who, 404 what, 409 not now).</summary>
+public sealed class RefusedException(int status, string message) : Exception(message)
+{
+    public int Status { get; } = status;
+
+    public static RefusedException Forbidden(string message) => new(403, message);
+
+    public static RefusedException NotFound(string message) => new(404, message);
+
+    public static RefusedException Conflict(string message) => new(409, message);
+
+    public static RefusedException Invalid(string message) => new(400, message);
+}
+
+/// <summary>
+/// The operations that change the rollout's state, the same from the API and from the command line: start a
+/// phase (with its approval rules), the kill switch, directives, sign-offs, incidents and bugs. Each is recorded
+/// as events (the state the decision engine reads) and, where it is a decision by a person, on the audit trail.
+/// </summary>
+public sealed class RolloutControl(RolloutPlan plan, IEventStore store, EventRecorder recorder, AuditTrail audit, Checklist checklist, TimeProvider clock)
+{
+    /// <summary>
+    /// Starts a phase. A sales ops person approves a start that the rules allow: the pilot once the pre-launch
+    /// checklist is complete, a later phase once the previous phase's gate says <c>go</c>. An exec may override
+    /// the rules, with a reason, on the record.
+    /// </summary>
+    public async Task<PhaseStarted> StartPhaseAsync(string by, string phaseId, string? reason, bool overrideRules, CancellationToken ct = default)
+    {
+        var person = Person(by);
+        var phase = plan.FindPhase(phaseId) ?? throw RefusedException.NotFound($"no phase '{phaseId}' (the plan's phases are {string.Join(", ", plan.Phases.Select(p => p.Id))})");
+        var now = clock.GetUtcNow();
+        var state = await PhaseState.AtAsync(plan, store, now, ct);
+        if (state.Current?.Id == phase.Id)
+        {
+            throw RefusedException.Conflict($"'{phase.Id}' is already the current phase (since {Core.Time.Rfc3339.Format(state.Start!.Ts)})");
+        }
+
+        if (overrideRules)
+        {
+            if (person.Role != Roles.Exec)
+            {
+                throw RefusedException.Forbidden($"an override needs an exec; {by} has the role {person.Role}");
+            }
+
+            if (string.IsNullOrWhiteSpace(reason))
+            {
+                throw RefusedException.Invalid("an override needs a reason");
+            }
+        }
+        else
+        {
+            if (person.Role != Roles.SalesOps)
+            {
+                throw RefusedException.Forbidden($"a phase is started (approved) by sales ops; {by} has the role {person.Role}" + (person.Role == Roles.Exec ? " (an exec may override, with a reason)" : ""));
+            }
+
+            await CheckReadyAsync(phase, now, ct);
+        }
+
+        var started = new PhaseStarted(now, phase.Id, by, string.IsNullOrWhiteSpace(reason) ? null : (overrideRules ? "override: " : "") + reason);
+        await recorder.RecordAsync(started, ct);
+        audit.Record(by, overrideRules ? AuditActions.PhaseOverride : AuditActions.PhaseStarted, phase.Id, started.Reason ?? "approved");
+        return started;
+    }
+
+    /// <summary>Refuses unless the phase may start: the checklist for the first, the previous phase's gate for the rest.</summary>
+    private async Task CheckReadyAsync(Phase phase, DateTimeOffset now, CancellationToken ct)
+    {
+        if (plan.PreviousPhase(phase) is not { } previous)
+        {
+            var report = await checklist.JudgeAsync(ct);
+            if (!report.Complete)
+            {
+                throw RefusedException.Conflict($"the pre-launch checklist is not complete: {string.Join("; ", report.Open.Select(i => $"{i.Id} ({i.Proof})"))}");
+            }
+
+            return;
+        }
+
+        if (await store.LatestPhaseStartAsync(previous.Id, now, ct) is null)
+        {
+            throw RefusedException.Conflict($"'{phase.Id}' follows '{previous.Id}', which has not run yet");
+        }
+
+        var gate = await GateEvaluator.EvaluateAsync(plan, previous, store, now, previous.GoNoGo.SustainFor is not null, ct);
+        if (gate.Decision != GateDecision.Go)
+        {
+            var missed = gate.Rows.Where(r => r.Met != true).Select(r => $"{r.Value.Name} {(r.Met is null ? "has no data" : "missed")}");
+            throw RefusedException.Conflict($"the gate of '{previous.Id}' says {gate.DecisionName}, not go ({string.Join(", ", missed)}); it advises: {gate.Action.Describe()}");
+        }
+    }
+
+    /// <summary>Off stops every agent at once (a manual rollback); on restores the phase that was stopped.</summary>
+    public async Task<RolloutEvent> KillSwitchAsync(string by, bool on, string? reason, CancellationToken ct = default)
+    {
+        var person = Person(by);
+        if (person.Role != Roles.SalesOps)
+        {
+            throw RefusedException.Forbidden($"the kill switch is for sales ops; {by} has the role {person.Role}");
+        }
+
+        var now = clock.GetUtcNow();
+        var state = await PhaseState.AtAsync(plan, store, now, ct);
+        if (!on)
+        {
+            if (!state.IsActive)
+            {
+                throw RefusedException.Conflict("the agents are already off" + (state.RolledBack is { } r ? $" (rolled back at {Core.Time.Rfc3339.Format(r.Ts)}, {r.Trigger})" : " (no phase has started)"));
+            }
+
+            var rollback = new Rollback(now, "manual", by, string.IsNullOrWhiteSpace(reason) ? "kill switch" : reason);
+            await recorder.RecordAsync(rollback, ct);
+            audit.Record(by, AuditActions.KillSwitchOff, state.Current!.Id, rollback.Reason);
+            return rollback;
+        }
+
+        if (state.IsActive)
+        {
+            throw RefusedException.Conflict($"the agents are already on (phase '{state.Current!.Id}')");
+        }
+
+        if (state.Start is null)
+        {
+            throw RefusedException.Conflict("no phase has started yet: there is nothing to restore (start the first phase instead)");
+        }
+
+        var restored = new PhaseStarted(now, state.Start.Phase, by, string.IsNullOrWhiteSpace(reason) ? "kill switch on" : reason);
+        await recorder.RecordAsync(restored, ct);
+        audit.Record(by, AuditActions.KillSwitchOn, restored.Phase, restored.Reason);
+        return restored;
+    }
+
+    /// <summary>An executive directive to roll back: recorded, and the <c>executive-directive</c> trigger fires on it.</summary>
+    public async Task<Directive> DirectiveAsync(string by, string action, string? reason, CancellationToken ct = default)
+    {
+        var person = Person(by);
+        if (person.Role != Roles.Exec)
+        {
+            throw RefusedException.Forbidden($"a directive is issued by an exec; {by} has the role {person.Role}");
+        }
+
+        if (action != "rollback")
+        {
+            throw RefusedException.Invalid($"unknown action '{action}' (a directive's action is 'rollback')");
+        }
+
+        var directive = new Directive(clock.GetUtcNow(), by, action, string.IsNullOrWhiteSpace(reason) ? null : reason);
+        await recorder.RecordAsync(directive, ct);
+        audit.Record(by, AuditActions.Directive, action, directive.Reason);
+        return directive;
+    }
+
+    /// <summary>Signs off a checklist item that the plan leaves to a person of a named role.</summary>
+    public Task SignOffAsync(string by, string itemId, string? note, CancellationToken ct = default)
+    {
+        var person = Person(by);
+        if (!checklist.Knows(itemId))
+        {
+            throw RefusedException.NotFound($"no checklist item '{itemId}' (the items are {string.Join(", ", plan.PreLaunch.Checklist.Select(i => i.Id).Append(Checklist.SponsorItem))})");
+        }
+
+        var role = checklist.SignOffRole(itemId) ?? throw RefusedException.Conflict($"'{itemId}' is proven by evidence the system holds, not by a sign-off");
+        if (person.Role != role)
+        {
+            throw RefusedException.Forbidden($"'{itemId}' is signed off by the role {role}; {by} has the role {person.Role}");
+        }
+
+        ct.ThrowIfCancellationRequested();
+        audit.Record(by, AuditActions.SignOff, itemId, string.IsNullOrWhiteSpace(note) ? null : note);
+        return Task.CompletedTask;
+    }
+
+    public async Task<Incident> OpenIncidentAsync(string by, string? id, Severity severity, IncidentCategory category, string? title, CancellationToken ct = default)
+    {
+        Person(by);
+        var now = clock.GetUtcNow();
+        id = string.IsNullOrWhiteSpace(id) ? "inc-" + Guid.NewGuid().ToString("N")[..12] : id;
+        if ((await store.OpenIncidentsAsync(now.AddTicks(1), ct)).Any(i => i.Id == id))
+        {
+            throw RefusedException.Conflict($"incident '{id}' is already open");
+        }
+
+        var incident = new Incident(now, id, severity, category, string.IsNullOrWhiteSpace(title) ? null : title);
+        await recorder.RecordAsync(incident, ct);
+        audit.Record(by, AuditActions.IncidentOpened, id, $"{WireNames.Of(severity)} {WireNames.Of(category)}{(incident.Title is { } t ? ": " + t : "")}");
+        return incident;
+    }
+
+    public async Task<IncidentResolved> ResolveIncidentAsync(string by, string id, CancellationToken ct = default)
+    {
+        OperationsOnly(by, "resolves incidents");
+        var now = clock.GetUtcNow();
+        if (!(await store.OpenIncidentsAsync(now.AddTicks(1), ct)).Any(i => i.Id == id))
+        {
+            throw RefusedException.NotFound($"no open incident '{id}'");
+        }
+
+        var resolved = new IncidentResolved(now, id);
+        await recorder.RecordAsync(resolved, ct);
+        audit.Record(by, AuditActions.IncidentResolved, id, null);
+        return resolved;
+    }
+
+    public async Task<Bug> FileBugAsync(string by, string? id, BugPriority priority, string? title, CancellationToken ct = default)
+    {
+        Person(by);
+        var now = clock.GetUtcNow();
+        id = string.IsNullOrWhiteSpace(id) ? "bug-" + Guid.NewGuid().ToString("N")[..12] : id;
+        if ((await store.OpenBugsAsync(now.AddTicks(1), ct)).Any(b => b.Id == id))
+        {
+            throw RefusedException.Conflict($"bug '{id}' is already open");
+        }
+
+        var bug = new Bug(now, id, priority, string.IsNullOrWhiteSpace(title) ? null : title);
+        await recorder.RecordAsync(bug, ct);
+        audit.Record(by, AuditActions.BugFiled, id, $"{WireNames.Of(priority)}{(bug.Title is { } t ? ": " + t : "")}");
+        return bug;
+    }
+
+    public async Task<BugResolved> ResolveBugAsync(string by, string id, CancellationToken ct = default)
+    {
+        OperationsOnly(by, "resolves bugs");
+        var now = clock.GetUtcNow();
+        if (!(await store.OpenBugsAsync(now.AddTicks(1), ct)).Any(b => b.Id == id))
+        {
+            throw RefusedException.NotFound($"no open bug '{id}'");
+        }
+
+        var resolved = new BugResolved(now, id);
+        await recorder.RecordAsync(resolved, ct);
+        audit.Record(by, AuditActions.BugResolved, id, null);
+        return resolved;
+    }
+
+    private void OperationsOnly(string by, string what)
+    {
+        var person = Person(by);
+        if (person.Role != Roles.SalesOps)
+        {
+            throw RefusedException.Forbidden($"sales ops {what}; {by} has the role {person.Role}");
+        }
+    }
+
+    private User Person(string by) => plan.Users.Find(by) ?? throw RefusedException.Forbidden($"'{by}' is not in the plan's users file");
+}

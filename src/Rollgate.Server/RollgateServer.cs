@@ -1,0 +1,129 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Rollgate.Agents.Agents;
+using Rollgate.Agents.Crm;
+using Rollgate.Agents.Engines;
+using Rollgate.Agents.Qa;
+using Rollgate.Core.Events;
+using Rollgate.Core.Plans;
+using Rollgate.Server.Audit;
+using Rollgate.Server.Events;
+using Rollgate.Server.Http;
+using Rollgate.Server.Identity;
+using Rollgate.Server.Notifications;
+using Rollgate.Server.Operations;
+using Rollgate.Server.Phases;
+using Rollgate.Server.Runs;
+using Rollgate.Server.Tasks;
+using Rollgate.Storage;
+using Rollgate.Storage.Sqlite;
+
+namespace Rollgate.Server;
+
+/// <summary>The Rollgate server: its services and its routes, as a table of contents.</summary>
+public static class RollgateServer
+{
+    /// <summary>Builds the server from configuration (<c>Rollgate:Plan</c>, <c>Rollgate:Db</c>, ...) on the given clock.</summary>
+    public static WebApplication Build(string[] args, TimeProvider? clock = null, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        configure?.Invoke(builder);
+        builder.AddRollgate(clock ?? TimeProvider.System);
+        var app = builder.Build();
+
+        // Open the plan and the store now, so that a bad plan or store stops the start with its message.
+        _ = app.Services.GetRequiredService<RolloutPlan>();
+        _ = app.Services.GetRequiredService<IEventStore>();
+        app.MapRollgate();
+        return app;
+    }
+
+    public static WebApplicationBuilder AddRollgate(this WebApplicationBuilder builder, TimeProvider clock)
+    {
+        var services = builder.Services;
+        services.AddOptions<RollgateOptions>().BindConfiguration(RollgateOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(clock);
+
+        services.AddSingleton(sp => PlanLoader.LoadFile(Settings(sp).Plan));
+        services.AddSingleton<IEventStore>(sp => SqliteEventStore.Open(Settings(sp).Db));
+        services.AddSingleton<IEventHistory>(sp => sp.GetRequiredService<IEventStore>());
+        services.AddSingleton(sp => SqliteCrmStore.Open(Settings(sp).Db));
+        services.AddSingleton<ICrmStore>(sp => sp.GetRequiredService<SqliteCrmStore>());
+        services.AddSingleton(sp => SqliteQaStore.Open(Settings(sp).Db));
+        services.AddSingleton<IQaStore>(sp => sp.GetRequiredService<SqliteQaStore>());
+        services.AddSingleton(sp => SqliteTokenStore.Open(Settings(sp).Db));
+        services.AddSingleton(sp => SqliteAuditLog.Open(Settings(sp).Db));
+        services.AddSingleton(sp => SqliteRunOutputs.Open(Settings(sp).Db));
+
+        services.AddSingleton(sp => Engine(Settings(sp), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new AgentRunner(sp.GetRequiredService<IAgentEngine>()));
+        services.AddSingleton<EventRecorder>();
+        services.AddSingleton(sp => new HourlyRateLimiter(sp.GetRequiredService<IEventHistory>(), sp.GetRequiredService<RolloutPlan>().TimeZone));
+        services.AddSingleton<AgentGateway>();
+        services.AddSingleton<AuditTrail>();
+        services.AddSingleton<Checklist>();
+        services.AddSingleton<RolloutControl>();
+        services.AddSingleton<StatusReport>();
+        services.AddHttpClient<SlackWebhook>();
+
+        services.AddAuthentication(BearerAuthentication.SchemeName).AddScheme<AuthenticationSchemeOptions, BearerAuthentication>(BearerAuthentication.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Roles.Anyone, p => p.RequireAuthenticatedUser())
+            .AddPolicy(Roles.Person, p => p.RequireRole(Roles.SalesOps, Roles.Reviewer, Roles.Exec, "sdr", "ae").RequireAuthenticatedUser()
+                .RequireAssertion(c => c.User.Role() is not null))
+            .AddPolicy(Roles.Operations, p => p.RequireRole(Roles.SalesOps))
+            .AddPolicy(Roles.Reviewing, p => p.RequireRole(Roles.Reviewer))
+            .AddPolicy(Roles.Oversight, p => p.RequireRole(Roles.SalesOps, Roles.Reviewer))
+            .AddPolicy(Roles.Stakeholders, p => p.RequireRole(Roles.SalesOps, Roles.Reviewer, Roles.Exec))
+            .AddPolicy(Roles.Executive, p => p.RequireRole(Roles.Exec))
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddOpenApi();
+
+        // Bearer tokens need no data protection keys; its start-up chatter says nothing an operator acts on.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.EnableRedaction();
+        services.AddRedaction(r => r.SetRedactor<ContactDetailsRedactor>(DataClasses.Personal));
+        return builder;
+    }
+
+    public static WebApplication MapRollgate(this WebApplication app)
+    {
+        app.UseProblemsForErrors();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).AllowAnonymous().WithTags("Health");
+
+        // The API's shape holds no data, so that clients and tools can read it before they hold a token.
+        app.MapOpenApi().AllowAnonymous();
+        app.MapTasks();
+        app.MapRuns();
+        app.MapOperations();
+        app.MapPhases();
+        app.MapAudit();
+        return app;
+    }
+
+    private static RollgateOptions Settings(IServiceProvider sp) => sp.GetRequiredService<IOptions<RollgateOptions>>().Value;
+
+    private static IAgentEngine Engine(RollgateOptions settings, TimeProvider clock) => settings.Engine switch
+    {
+        "chat" => new ChatEngine(settings.Chat.ToEngineOptions(), timeProvider: clock),
+        _ => new BuiltinEngine(),
+    };
+}
