@@ -30,6 +30,12 @@ public sealed class EventRecorder : IAsyncDisposable
         _writer = Task.Run(WriteLoop);
     }
 
+    /// <summary>
+    /// The moment a live decision is judged at: just after <paramref name="now"/>, so that an event already recorded
+    /// at the same instant (a kill switch a moment ago, on a clock that did not tick) counts, as it happened first.
+    /// </summary>
+    public static DateTimeOffset Through(DateTimeOffset now) => now.AddTicks(1);
+
     public Task RecordAsync(RolloutEvent evt, CancellationToken cancellationToken = default) => RecordAsync([evt], cancellationToken);
 
     /// <summary>Stores the events together (all or none) and returns once they are stored.</summary>

@@ -41,7 +41,7 @@ public sealed class RolloutControl(RolloutPlan plan, IEventStore store, EventRec
         var person = Person(by);
         var phase = plan.FindPhase(phaseId) ?? throw RefusedException.NotFound($"no phase '{phaseId}' (the plan's phases are {string.Join(", ", plan.Phases.Select(p => p.Id))})");
         var now = clock.GetUtcNow();
-        var state = await PhaseState.AtAsync(plan, store, now, ct);
+        var state = await PhaseState.AtAsync(plan, store, EventRecorder.Through(now), ct);
         if (state.Current?.Id == phase.Id)
         {
             throw RefusedException.Conflict($"'{phase.Id}' is already the current phase (since {Core.Time.Rfc3339.Format(state.Start!.Ts)})");
@@ -89,7 +89,7 @@ public sealed class RolloutControl(RolloutPlan plan, IEventStore store, EventRec
             return;
         }
 
-        if (await store.LatestPhaseStartAsync(previous.Id, now, ct) is null)
+        if (await store.LatestPhaseStartAsync(previous.Id, EventRecorder.Through(now), ct) is null)
         {
             throw RefusedException.Conflict($"'{phase.Id}' follows '{previous.Id}', which has not run yet");
         }
@@ -112,7 +112,7 @@ public sealed class RolloutControl(RolloutPlan plan, IEventStore store, EventRec
         }
 
         var now = clock.GetUtcNow();
-        var state = await PhaseState.AtAsync(plan, store, now, ct);
+        var state = await PhaseState.AtAsync(plan, store, EventRecorder.Through(now), ct);
         if (!on)
         {
             if (!state.IsActive)
@@ -187,7 +187,7 @@ public sealed class RolloutControl(RolloutPlan plan, IEventStore store, EventRec
         Person(by);
         var now = clock.GetUtcNow();
         id = string.IsNullOrWhiteSpace(id) ? "inc-" + Guid.NewGuid().ToString("N")[..12] : id;
-        if ((await store.OpenIncidentsAsync(now.AddTicks(1), ct)).Any(i => i.Id == id))
+        if ((await store.OpenIncidentsAsync(EventRecorder.Through(now), ct)).Any(i => i.Id == id))
         {
             throw RefusedException.Conflict($"incident '{id}' is already open");
         }
@@ -202,7 +202,7 @@ public sealed class RolloutControl(RolloutPlan plan, IEventStore store, EventRec
     {
         OperationsOnly(by, "resolves incidents");
         var now = clock.GetUtcNow();
-        if (!(await store.OpenIncidentsAsync(now.AddTicks(1), ct)).Any(i => i.Id == id))
+        if (!(await store.OpenIncidentsAsync(EventRecorder.Through(now), ct)).Any(i => i.Id == id))
         {
             throw RefusedException.NotFound($"no open incident '{id}'");
         }
@@ -218,7 +218,7 @@ public sealed class RolloutControl(RolloutPlan plan, IEventStore store, EventRec
         Person(by);
         var now = clock.GetUtcNow();
         id = string.IsNullOrWhiteSpace(id) ? "bug-" + Guid.NewGuid().ToString("N")[..12] : id;
-        if ((await store.OpenBugsAsync(now.AddTicks(1), ct)).Any(b => b.Id == id))
+        if ((await store.OpenBugsAsync(EventRecorder.Through(now), ct)).Any(b => b.Id == id))
         {
             throw RefusedException.Conflict($"bug '{id}' is already open");
         }
@@ -233,7 +233,7 @@ public sealed class RolloutControl(RolloutPlan plan, IEventStore store, EventRec
     {
         OperationsOnly(by, "resolves bugs");
         var now = clock.GetUtcNow();
-        if (!(await store.OpenBugsAsync(now.AddTicks(1), ct)).Any(b => b.Id == id))
+        if (!(await store.OpenBugsAsync(EventRecorder.Through(now), ct)).Any(b => b.Id == id))
         {
             throw RefusedException.NotFound($"no open bug '{id}'");
         }

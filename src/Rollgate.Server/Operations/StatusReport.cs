@@ -18,7 +18,7 @@ public sealed class StatusReport(RolloutPlan plan, IEventStore store, TimeProvid
     public async Task<JsonObject> BuildAsync(CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
-        var state = await PhaseState.AtAsync(plan, store, now, ct);
+        var state = await PhaseState.AtAsync(plan, store, Events.EventRecorder.Through(now), ct);
         var phase = state.Current ?? (state.Start is { } s ? plan.FindPhase(s.Phase) : null);
         var gate = phase is null ? null : await GateEvaluator.EvaluateAsync(plan, phase, store, now, cancellationToken: ct);
         var triggers = await new TriggerEvaluator(plan, store).EvaluateAsync(now, ct);

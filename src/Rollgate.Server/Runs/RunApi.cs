@@ -162,9 +162,9 @@ public static partial class RunApi
         var now = clock.GetUtcNow();
 
         // The current phase's runs (the runs its task accuracy counts), else those of the last two weeks.
-        var state = await PhaseState.AtAsync(plan, store, now, ct);
+        var state = await PhaseState.AtAsync(plan, store, EventRecorder.Through(now), ct);
         var from = state.Start?.Ts ?? now.AddDays(-14);
-        var candidates = outputs.Unreviewed(from, now, 5000);
+        var candidates = outputs.Unreviewed(from, EventRecorder.Through(now), 5000);
         var picked = ReviewQueue.Sample(candidates, Math.Clamp(size ?? options.Value.ReviewQueueSize, 1, 500));
         return TypedResults.Ok(new JsonObject
         {

@@ -35,7 +35,7 @@ public sealed partial class AgentGateway(
     TimeProvider clock,
     ILogger<AgentGateway> logger)
 {
-    public async Task<Results<Ok<JsonObject>, ProblemHttpResult>> RunAsync(string user, string task, TaskRequest? request, CancellationToken ct)
+    public async Task<Results<Ok<JsonObject>, ProblemHttpResult>> RunAsync(string user, string task, TaskRequest? request, HttpResponse response, CancellationToken ct)
     {
         if (!AgentRunner.IsTask(task))
         {
@@ -48,7 +48,7 @@ public sealed partial class AgentGateway(
         }
 
         var now = clock.GetUtcNow();
-        var state = await PhaseState.AtAsync(plan, store, now, ct);
+        var state = await PhaseState.AtAsync(plan, store, EventRecorder.Through(now), ct);
         var decision = AccessPolicy.Decide(plan, state, user, task, now);
         if (!decision.Allowed)
         {
@@ -59,6 +59,7 @@ public sealed partial class AgentGateway(
         if (AccessPolicy.HourlyLimit(plan, state.Current!, now) is { } limit && !await limiter.TryAcquireAsync(user, now, limit, ct))
         {
             var next = limiter.NextHour(now);
+            response.Headers.RetryAfter = Math.Ceiling((next - now).TotalSeconds).ToString(CultureInfo.InvariantCulture);
             LogDenied(logger, user, task, "rate_limited");
             return Problems.Denied(
                 new AccessDecision(false, AccessReason.RateLimited, decision.Phase),

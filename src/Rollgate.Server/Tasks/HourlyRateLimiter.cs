@@ -35,7 +35,7 @@ public sealed class HourlyRateLimiter(IEventHistory history, TimeZoneInfo zone)
             }
         }
 
-        var tally = await history.RunTallyAsync(new TimeWindow(hour, at), new HashSet<string>(StringComparer.Ordinal) { user }, cancellationToken);
+        var tally = await history.RunTallyAsync(new TimeWindow(hour, at.AddTicks(1)), new HashSet<string>(StringComparer.Ordinal) { user }, cancellationToken);
         lock (slot)
         {
             if (slot.Hour != hour)

@@ -1,0 +1,104 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Rollgate.Storage.Sqlite;
+
+namespace Rollgate.Server.Tests.Identity;
+
+public sealed class IdentityTests
+{
+    [Fact]
+    public async Task Healthz_NeedsNoToken()
+    {
+        await using var server = await ServerFixture.StartAsync();
+        using var response = await server.Http.GetAsync("/healthz");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("Basic c28tMDE6cGFzcw==")]
+    [InlineData("Bearer rg_not-a-token-anybody-made")]
+    [InlineData("Bearer ")]
+    public async Task MissingOrUnknownToken_Is401Problem(string? header)
+    {
+        await using var server = await ServerFixture.StartAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/tasks/lead_summary") { Content = JsonContent.Create(new { lead_id = "L-0001" }) };
+        if (header is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", header);
+        }
+
+        using var response = await server.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
+        var problem = await response.Content.ReadFromJsonAsync<JsonObject>();
+        Assert.Equal(401, (int?)problem!["status"]);
+        Assert.False(string.IsNullOrEmpty((string?)problem["detail"]));
+    }
+
+    [Fact]
+    public async Task RevokedToken_StopsWorkingOnTheNextRequest()
+    {
+        await using var server = await ServerFixture.StartAsync();
+        string token;
+        using (var tokens = SqliteTokenStore.Open(server.DbPath))
+        {
+            token = tokens.Create("so-01", server.Clock.GetUtcNow()).Token;
+        }
+
+        var client = server.WithToken(token);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/v1/status")).StatusCode);
+        using (var tokens = SqliteTokenStore.Open(server.DbPath))
+        {
+            Assert.Single(tokens.Revoke(null, "so-01", server.Clock.GetUtcNow()));
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/v1/status")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("sdr-01", "GET", "/v1/status")]
+    [InlineData("ae-01", "GET", "/v1/reviews/queue")]
+    [InlineData("so-01", "POST", "/v1/directives")]
+    [InlineData("sdr-01", "POST", "/v1/kill-switch")]
+    [InlineData("exec-01", "POST", "/v1/runs/run-x/review")]
+    [InlineData("rev-01", "GET", "/v1/audit/verify")]
+    [InlineData("ghost", "GET", "/v1/runs")]
+    public async Task KnownToken_WithoutTheRole_Is403Problem(string user, string method, string path)
+    {
+        await using var server = await ServerFixture.StartAsync();
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (method == "POST")
+        {
+            request.Content = JsonContent.Create(new { state = "off", action = "rollback", correct = true });
+        }
+
+        using var response = await server.As(user).SendAsync(request);
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonObject>();
+        Assert.Contains(user, (string?)problem!["detail"]);
+        Assert.Empty((await server.EventsAsync()));
+    }
+
+    [Fact]
+    public async Task OpenApiDocument_DescribesTheRoutes()
+    {
+        await using var server = await ServerFixture.StartAsync();
+        var doc = await server.Http.GetFromJsonAsync<JsonObject>("/openapi/v1.json");
+        var paths = doc!["paths"]!.AsObject();
+        foreach (var path in new[] { "/v1/tasks/{task}", "/v1/runs/{id}/feedback", "/v1/runs/{id}/review", "/v1/status", "/v1/kill-switch", "/v1/directives", "/v1/incidents", "/v1/bugs", "/v1/phases/{id}/start" })
+        {
+            Assert.True(paths.ContainsKey(path), path);
+        }
+    }
+
+    [Fact]
+    public async Task UnknownRoute_IsAProblemToo()
+    {
+        await using var server = await ServerFixture.StartAsync();
+        using var response = await server.As("so-01").GetAsync("/v1/nothing-here");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+}
