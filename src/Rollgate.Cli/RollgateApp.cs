@@ -86,6 +86,11 @@ public static class RollgateApp
             await stderr.WriteLineAsync($"rollgate: the plan is invalid ({ex.Errors.Count} error{(ex.Errors.Count == 1 ? "" : "s")})");
             return BadInput;
         }
+        catch (Exception ex) when (ex is Agents.Engines.EngineConfigurationException or Microsoft.Extensions.Options.OptionsValidationException)
+        {
+            await stderr.WriteLineAsync($"rollgate: the server's settings are wrong: {ex.Message}");
+            return BadInput;
+        }
         catch (StoreFormatException ex)
         {
             await stderr.WriteLineAsync($"rollgate: {ex.Message}");

@@ -40,9 +40,11 @@ public static class RollgateServer
         builder.AddRollgate(clock ?? TimeProvider.System);
         var app = builder.Build();
 
-        // Open the plan and the store now, so that a bad plan or store stops the start with its message.
+        // Open the plan, the store and the engine now, so that a bad plan, store or engine setting stops the start
+        // with its message rather than failing the first request.
         _ = app.Services.GetRequiredService<RolloutPlan>();
         _ = app.Services.GetRequiredService<IEventStore>();
+        _ = app.Services.GetRequiredService<AgentRunner>();
         app.MapRollgate();
         return app;
     }
@@ -78,8 +80,7 @@ public static class RollgateServer
         services.AddAuthentication(BearerAuthentication.SchemeName).AddScheme<AuthenticationSchemeOptions, BearerAuthentication>(BearerAuthentication.SchemeName, null);
         services.AddAuthorizationBuilder()
             .AddPolicy(Roles.Anyone, p => p.RequireAuthenticatedUser())
-            .AddPolicy(Roles.Person, p => p.RequireRole(Roles.SalesOps, Roles.Reviewer, Roles.Exec, "sdr", "ae").RequireAuthenticatedUser()
-                .RequireAssertion(c => c.User.Role() is not null))
+            .AddPolicy(Roles.Person, p => p.RequireAssertion(c => c.User.Role() is not null))
             .AddPolicy(Roles.Operations, p => p.RequireRole(Roles.SalesOps))
             .AddPolicy(Roles.Reviewing, p => p.RequireRole(Roles.Reviewer))
             .AddPolicy(Roles.Oversight, p => p.RequireRole(Roles.SalesOps, Roles.Reviewer))

@@ -188,3 +188,19 @@ public sealed class ServeCommandTests : IDisposable
         }
     }
 }
+
+public sealed class ServeSettingsTests : IDisposable
+{
+    private readonly CliRunner _cli = new();
+
+    public void Dispose() => _cli.Dispose();
+
+    [Fact]
+    public async Task Serve_WithAnInvalidPlan_ExitsTwoWithTheErrors()
+    {
+        var plan = _cli.Write("bad.yaml", "name: x\nphases: 3\n");
+        var r = await _cli.RunAsync("serve", "--plan", plan, "--db", _cli.PathOf("s.db"));
+        Assert.Equal(2, r.Code);
+        Assert.Contains("bad.yaml:", r.Err);
+    }
+}

@@ -28,6 +28,27 @@ public sealed record CrmData(
 
     public CrmCounts Counts => new(Accounts.Count, Contacts.Count, Leads.Count, Opportunities.Count, Activities.Count);
 
+    /// <summary>
+    /// The same records with every date moved by <paramref name="days"/> (creation, close dates and their history,
+    /// stage entry, activity times), so that a CRM written for one "today" reads the same on another.
+    /// </summary>
+    public CrmData ShiftedBy(int days)
+    {
+        DateOnly? Day(DateOnly? d) => d?.AddDays(days);
+        return this with
+        {
+            Leads = [.. Leads.Select(l => l with { Created = Day(l.Created) })],
+            Opportunities = [.. Opportunities.Select(o => o with
+            {
+                Created = Day(o.Created),
+                CloseDate = Day(o.CloseDate),
+                CloseDateHistory = o.CloseDateHistory is null ? null : [.. o.CloseDateHistory.Select(d => d.AddDays(days))],
+                StageEntered = Day(o.StageEntered),
+            })],
+            Activities = [.. Activities.Select(a => a with { Ts = a.Ts?.AddDays(days) })],
+        };
+    }
+
     /// <summary>The date an activity happened (or is planned) on: the local date of its timestamp, at its own offset.</summary>
     public static DateOnly? DayOf(Activity a) => a.Ts is { } t ? DateOnly.FromDateTime(t.DateTime) : null;
 

@@ -116,7 +116,8 @@ public static class DemoCommand
 
             using (var crmStore = SqliteCrmStore.Open(path))
             {
-                crm = DemoCrm.Generate(seed);
+                // The demo CRM is written for its own "today"; moved to this one, its deals and leads read as current.
+                crm = DemoCrm.Generate(DemoCrm.DefaultSeed).ShiftedBy(today.DayNumber - DemoCrm.AsOf.DayNumber);
                 var imported = await crmStore.ImportAsync(crm, ct);
                 if (!imported.Succeeded)
                 {

@@ -86,6 +86,6 @@ public static class Durations
             parts.Add(string.Create(CultureInfo.InvariantCulture, $"{value.Seconds}s"));
         }
 
-        return string.Concat(parts);
+        return parts.Count == 0 ? "under a second" : string.Concat(parts);
     }
 }

@@ -106,4 +106,27 @@ public sealed class CrmDataTests
         Assert.Equal("lead 'L-1' names no lead", Assert.Single(onlyActivity.Check()).Message);
         Assert.Empty(onlyActivity.Check((kind, id) => kind == CrmKind.Lead && id == "L-1"));
     }
+
+    [Fact]
+    public void ShiftedBy_MovesEveryDate_AndTheAgentsReadTheSame()
+    {
+        var crm = DemoCrm.Generate(DemoCrm.DefaultSeed);
+        var moved = crm.ShiftedBy(297);
+        var opportunity = crm.Opportunities.First(o => o.CloseDateHistory is { Count: > 0 });
+        var movedOpportunity = moved.Opportunities.Single(o => o.Id == opportunity.Id);
+        Assert.Equal(opportunity.CloseDate!.Value.AddDays(297), movedOpportunity.CloseDate);
+        Assert.Equal(opportunity.CloseDateHistory!.Select(d => d.AddDays(297)), movedOpportunity.CloseDateHistory!);
+        Assert.Equal(crm.Activities[0].Ts!.Value.AddDays(297), moved.Activities[0].Ts);
+        Assert.Equal(crm.Leads[0].Created!.Value.AddDays(297), moved.Leads[0].Created);
+
+        // The same facts on the moved "today": a risk analysis finds the same factors.
+        var asOf = DemoCrm.AsOf;
+        var before = crm.OpportunityInput(opportunity.Id, asOf)!;
+        var after = moved.OpportunityInput(opportunity.Id, asOf.AddDays(297))!;
+        Assert.Equal(before.Activities!.Count, after.Activities!.Count);
+        var options = Rollgate.Agents.Agents.AgentOptions.Default;
+        Assert.Equal(
+            Rollgate.Agents.Agents.RiskAnalysis.RiskRules.Find(before, before.Opportunity!, options).Select(f => f.Code),
+            Rollgate.Agents.Agents.RiskAnalysis.RiskRules.Find(after, after.Opportunity!, options).Select(f => f.Code));
+    }
 }
