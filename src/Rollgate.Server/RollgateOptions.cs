@@ -31,6 +31,11 @@ public sealed class RollgateOptions
 
     public GuardianOptions Guardian { get; set; } = new();
 
+    public NotificationOptions Notifications { get; set; } = new();
+
+    /// <summary>Where rollback snapshots of the store go (default: a <c>snapshots</c> folder beside the store).</summary>
+    public string? SnapshotFolder { get; set; }
+
     /// <summary>How many runs <c>GET /v1/reviews/queue</c> offers by default.</summary>
     [Range(1, 500)]
     public int ReviewQueueSize { get; set; } = 20;
@@ -66,10 +71,29 @@ public sealed class SmtpOptions
     public int Port { get; set; } = 25;
 
     public string? From { get; set; }
+
+    /// <summary>The SMTP user, when the relay asks for one; its password comes from <see cref="PasswordVariable"/>.</summary>
+    public string? User { get; set; }
+
+    public string PasswordVariable { get; set; } = "ROLLGATE_SMTP_PASSWORD";
+
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>How notifications are retried: attempt n+1 waits <c>RetryBase × 2^(n-1)</c>, up to <c>MaxAttempts</c>.</summary>
+public sealed class NotificationOptions
+{
+    public TimeSpan RetryBase { get; set; } = TimeSpan.FromSeconds(30);
+
+    [Range(1, 20)]
+    public int MaxAttempts { get; set; } = 5;
 }
 
 public sealed class GuardianOptions
 {
     /// <summary>How often every trigger is evaluated.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Whether the server runs the guardian itself (off when a scheduler runs <c>rollgate guard --once</c>).</summary>
+    public bool Enabled { get; set; } = true;
 }

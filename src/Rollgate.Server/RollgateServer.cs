@@ -17,6 +17,7 @@ using Rollgate.Core.Events;
 using Rollgate.Core.Plans;
 using Rollgate.Server.Audit;
 using Rollgate.Server.Events;
+using Rollgate.Server.Guardian;
 using Rollgate.Server.Http;
 using Rollgate.Server.Identity;
 using Rollgate.Server.Notifications;
@@ -52,30 +53,11 @@ public static class RollgateServer
     public static WebApplicationBuilder AddRollgate(this WebApplicationBuilder builder, TimeProvider clock)
     {
         var services = builder.Services;
-        services.AddOptions<RollgateOptions>().BindConfiguration(RollgateOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton(clock);
-
-        services.AddSingleton(sp => PlanLoader.LoadFile(Settings(sp).Plan));
-        services.AddSingleton<IEventStore>(sp => SqliteEventStore.Open(Settings(sp).Db));
-        services.AddSingleton<IEventHistory>(sp => sp.GetRequiredService<IEventStore>());
-        services.AddSingleton(sp => SqliteCrmStore.Open(Settings(sp).Db));
-        services.AddSingleton<ICrmStore>(sp => sp.GetRequiredService<SqliteCrmStore>());
-        services.AddSingleton(sp => SqliteQaStore.Open(Settings(sp).Db));
-        services.AddSingleton<IQaStore>(sp => sp.GetRequiredService<SqliteQaStore>());
-        services.AddSingleton(sp => SqliteTokenStore.Open(Settings(sp).Db));
-        services.AddSingleton(sp => SqliteAuditLog.Open(Settings(sp).Db));
-        services.AddSingleton(sp => SqliteRunOutputs.Open(Settings(sp).Db));
-
-        services.AddSingleton(sp => Engine(Settings(sp), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new AgentRunner(sp.GetRequiredService<IAgentEngine>()));
-        services.AddSingleton<EventRecorder>();
-        services.AddSingleton(sp => new HourlyRateLimiter(sp.GetRequiredService<IEventHistory>(), sp.GetRequiredService<RolloutPlan>().TimeZone));
-        services.AddSingleton<AgentGateway>();
-        services.AddSingleton<AuditTrail>();
-        services.AddSingleton<Checklist>();
-        services.AddSingleton<RolloutControl>();
-        services.AddSingleton<StatusReport>();
-        services.AddHttpClient<SlackWebhook>();
+        services.AddRollgateServices(clock);
+        if (builder.Configuration.GetValue($"{RollgateOptions.Section}:Guardian:Enabled", true))
+        {
+            services.AddHostedService<GuardianService>();
+        }
 
         services.AddAuthentication(BearerAuthentication.SchemeName).AddScheme<AuthenticationSchemeOptions, BearerAuthentication>(BearerAuthentication.SchemeName, null);
         services.AddAuthorizationBuilder()
@@ -99,6 +81,47 @@ public static class RollgateServer
         builder.Logging.EnableRedaction();
         services.AddRedaction(r => r.SetRedactor<ContactDetailsRedactor>(DataClasses.Personal));
         return builder;
+    }
+
+    /// <summary>
+    /// Everything but HTTP: the plan, the store, the agents, the rollout's operations and the guardian. The command
+    /// line builds the same services to act on a store with the server's rules.
+    /// </summary>
+    public static IServiceCollection AddRollgateServices(this IServiceCollection services, TimeProvider clock)
+    {
+        services.AddOptions<RollgateOptions>().BindConfiguration(RollgateOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(clock);
+
+        services.AddSingleton(sp => PlanLoader.LoadFile(Settings(sp).Plan));
+        services.AddSingleton<IEventStore>(sp => SqliteEventStore.Open(Settings(sp).Db));
+        services.AddSingleton<IEventHistory>(sp => sp.GetRequiredService<IEventStore>());
+        services.AddSingleton(sp => SqliteCrmStore.Open(Settings(sp).Db));
+        services.AddSingleton<ICrmStore>(sp => sp.GetRequiredService<SqliteCrmStore>());
+        services.AddSingleton(sp => SqliteQaStore.Open(Settings(sp).Db));
+        services.AddSingleton<IQaStore>(sp => sp.GetRequiredService<SqliteQaStore>());
+        services.AddSingleton(sp => SqliteTokenStore.Open(Settings(sp).Db));
+        services.AddSingleton(sp => SqliteAuditLog.Open(Settings(sp).Db));
+        services.AddSingleton(sp => SqliteRunOutputs.Open(Settings(sp).Db));
+        services.AddSingleton(sp => SqliteDeliveries.Open(Settings(sp).Db));
+        services.AddSingleton(sp => SqliteLegalHolds.Open(Settings(sp).Db));
+        services.AddSingleton(sp => SqliteIncidentReviews.Open(Settings(sp).Db));
+
+        services.AddSingleton(sp => Engine(Settings(sp), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new AgentRunner(sp.GetRequiredService<IAgentEngine>()));
+        services.AddSingleton<EventRecorder>();
+        services.AddSingleton(sp => new HourlyRateLimiter(sp.GetRequiredService<IEventHistory>(), sp.GetRequiredService<RolloutPlan>().TimeZone));
+        services.AddSingleton<AgentGateway>();
+        services.AddSingleton<AuditTrail>();
+        services.AddSingleton<Checklist>();
+        services.AddSingleton<RolloutControl>();
+        services.AddSingleton<StatusReport>();
+        services.AddHttpClient<SlackWebhook>();
+        services.AddSingleton<EmailSender>();
+        services.AddSingleton<Notifier>();
+        services.AddSingleton<DeliveryWorker>();
+        services.AddSingleton<RollbackPlaybook>();
+        services.AddSingleton<Guardian.Guardian>();
+        return services;
     }
 
     public static WebApplication MapRollgate(this WebApplication app)

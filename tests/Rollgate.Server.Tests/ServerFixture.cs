@@ -43,6 +43,12 @@ public sealed class ServerFixture : IAsyncDisposable
 
     public string DbPath => Path.Combine(_folder, "rollgate.db");
 
+    public string Folder => _folder;
+
+    public IServiceProvider Services => _app.Services;
+
+    public T Get<T>() where T : notnull => _app.Services.GetRequiredService<T>();
+
     public static string RepoRoot { get; } = FindRoot();
 
     public static async Task<ServerFixture> StartAsync(DateTimeOffset? now = null, IDictionary<string, string?>? settings = null)
@@ -59,8 +65,15 @@ public sealed class ServerFixture : IAsyncDisposable
 
         var clock = new FakeTimeProvider(now ?? PilotMorning);
         var logs = new LogSink();
+        // The guardian's own timer is off unless a test turns it on: tests drive evaluations themselves.
+        var all = new Dictionary<string, string?> { ["Rollgate:Guardian:Enabled"] = "false" };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
         var args = new List<string> { $"--Rollgate:Plan={Path.Combine(folder, "plan.yaml")}", $"--Rollgate:Db={db}", "--urls=http://127.0.0.1:0" };
-        args.AddRange((settings ?? new Dictionary<string, string?>()).Select(kv => $"--{kv.Key}={kv.Value}"));
+        args.AddRange(all.Select(kv => $"--{kv.Key}={kv.Value}"));
         var app = RollgateServer.Build([.. args], clock, builder => builder.Logging.AddProvider(logs));
         await app.StartAsync();
         return new ServerFixture(folder, app, clock, app.Services.GetRequiredService<RolloutPlan>(), logs);

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Rollgate.Cli.Output;
 using Rollgate.Core.Events;
 using Rollgate.Server.Phases;
+using Rollgate.Storage.Sqlite;
 using Spectre.Console;
 
 namespace Rollgate.Cli.Commands;
@@ -13,7 +14,7 @@ namespace Rollgate.Cli.Commands;
 /// </summary>
 public static class RolloutCommands
 {
-    public static IEnumerable<Command> Create(CliContext ctx) => [Phase(ctx), Checklist(ctx), KillSwitch(ctx), Directive(ctx), Incident(ctx), Bug(ctx)];
+    public static IEnumerable<Command> Create(CliContext ctx) => [Phase(ctx), Checklist(ctx), KillSwitch(ctx), Directive(ctx), Rollback(ctx), Guard(ctx), Incident(ctx), Bug(ctx), Hold(ctx)];
 
     private static Command Phase(CliContext ctx)
     {
@@ -112,7 +113,32 @@ public static class RolloutCommands
             var resolved = await session.Control.ResolveIncidentAsync(by, parse.GetValue(which)!, ct);
             return (Event(resolved), $"Incident {resolved.Id} resolved by {by}.");
         });
-        return new Command("incident", "Incidents: open and resolve") { open, resolve };
+        var documents = new List<Command>();
+        foreach (var document in new[] { ReviewDocument.Review, ReviewDocument.Findings })
+        {
+            var name = document == ReviewDocument.Review ? "review" : "findings";
+            var incident = new Argument<string>("ID") { Description = "The incident a rollback opened (rb-...)" };
+            var file = RollgateApp.Text("--file", $"The {name} document (text or Markdown)", required: true);
+            var cmd = Operation(ctx, name, document == ReviewDocument.Review ? "Record the incident review (due within 24 h of the rollback)" : "Record the findings and remediation plan (due within 48 h)", [file],
+                async (session, by, parse, ct) =>
+                {
+                    var path = parse.GetValue(file)!;
+                    if (!File.Exists(path))
+                    {
+                        throw new UsageException($"--file: no file '{path}'");
+                    }
+
+                    var record = await session.Control.RecordReviewAsync(by, parse.GetValue(incident)!, document, await File.ReadAllTextAsync(path, ct), ct);
+                    var sha = document == ReviewDocument.Review ? record.ReviewSha256 : record.FindingsSha256;
+                    return (new JsonObject { ["incident"] = record.Id, ["document"] = name, ["by"] = by, ["sha256"] = sha }, $"The {name} of {record.Id} is recorded (sha256 {sha}).");
+                });
+            cmd.Arguments.Add(incident);
+            documents.Add(cmd);
+        }
+
+        var incidents = new Command("incident", "Incidents: open and resolve; the review and findings of a rollback's incident") { open, resolve };
+        documents.ForEach(incidents.Subcommands.Add);
+        return incidents;
     }
 
     private static Command Bug(CliContext ctx)
@@ -137,6 +163,96 @@ public static class RolloutCommands
             return (Event(resolved), $"Bug {resolved.Id} resolved by {by}.");
         });
         return new Command("bug", "Bugs: file and resolve") { file, resolve };
+    }
+
+    private static Command Rollback(CliContext ctx)
+    {
+        var reason = RollgateApp.Text("--reason", "Why (told to everyone in the cohort)", required: true);
+        return Operation(ctx, "rollback", "Roll back by hand (sales ops): agents off, everyone told, data preserved, an incident opened", [reason], async (session, by, parse, ct) =>
+        {
+            var outcome = await session.Control.RollbackAsync(by, parse.GetValue(reason), ct);
+            await session.Deliveries.RunDueAsync(ct);
+            return (outcome.ToJson(), $"Agents off at {CliContext.Time(outcome.Event.Ts, session.Plan)}; incident {outcome.Incident} (review due {CliContext.Time(outcome.ReviewDue, session.Plan)}); {outcome.Notifications} notification(s) queued.");
+        });
+    }
+
+    private static Command Guard(CliContext ctx)
+    {
+        var plan = RollgateApp.PlanOption();
+        var db = RollgateApp.DbOption();
+        var once = RollgateApp.Flag("--once", "Evaluate once and deliver what is due, then exit (for a scheduler such as cron)");
+        var json = RollgateApp.Json();
+        var cmd = new Command("guard", "The guardian: evaluate every rollback trigger and act on it (the server runs it every minute by itself)") { plan, db, once, json };
+        cmd.SetAction(async (parse, ct) =>
+        {
+            if (!parse.GetValue(once))
+            {
+                throw new UsageException("give --once (the server runs the guardian continuously; 'rollgate serve')");
+            }
+
+            await using var session = ControlSession.Open(ctx, parse.GetValue(plan), ctx.ExistingStorePath(parse.GetValue(db)));
+            var report = await session.Guardian.EvaluateAsync(ct);
+            var delivered = await session.Deliveries.RunDueAsync(ct);
+            if (parse.GetValue(json))
+            {
+                var body = TriggersCommand.ToJson(report.Triggers, session.Plan);
+                body["actions"] = new JsonArray([.. report.Actions.Select(a => (JsonNode)a)]);
+                body["delivered"] = delivered;
+                ctx.WriteJson(body);
+            }
+            else
+            {
+                TriggersCommand.Render(ctx.Console, report.Triggers, session.Plan);
+                ctx.Console.MarkupLine(report.Actions.Count == 0 ? "The guardian had nothing to do." : Markup.Escape("The guardian: " + string.Join("; ", report.Actions) + "."));
+                if (delivered > 0)
+                {
+                    ctx.Console.MarkupLine(Markup.Escape($"{delivered} notification(s) delivered."));
+                }
+            }
+
+            return RollgateApp.Ok;
+        });
+        return cmd;
+    }
+
+    private static Command Hold(CliContext ctx)
+    {
+        var plan = RollgateApp.PlanOption();
+        var db = RollgateApp.DbOption();
+        var json = RollgateApp.Json();
+        var list = new Command("list", "The legal holds: while one stands, no retention purge runs") { plan, db, json };
+        list.SetAction(async (parse, ct) =>
+        {
+            await using var session = ControlSession.Open(ctx, parse.GetValue(plan), ctx.ExistingStorePath(parse.GetValue(db)));
+            var holds = session.Get<Storage.Sqlite.SqliteLegalHolds>().All();
+            if (parse.GetValue(json))
+            {
+                ctx.WriteJson(new JsonObject { ["holds"] = new JsonArray([.. holds.Select(h => (JsonNode)new JsonObject
+                {
+                    ["id"] = h.Id, ["placed"] = CliContext.Time(h.Placed), ["reason"] = h.Reason, ["released"] = h.Released is { } r ? CliContext.Time(r) : null,
+                })]) });
+            }
+            else
+            {
+                var table = new Table().AddColumn("Id").AddColumn("Placed").AddColumn("Reason").AddColumn("Released");
+                foreach (var h in holds)
+                {
+                    table.AddRow(h.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), CliContext.Time(h.Placed, session.Plan), Markup.Escape(h.Reason), h.Released is { } r ? CliContext.Time(r, session.Plan) : "[bold]standing[/]");
+                }
+
+                ctx.Console.Write(table);
+            }
+
+            return RollgateApp.Ok;
+        });
+        var id = new Option<long>("--id") { Description = "The hold's id", Required = true };
+        var reason = RollgateApp.Text("--reason", "Why it may go");
+        var release = Operation(ctx, "release", "Release a legal hold (an exec)", [id, reason], async (session, by, parse, ct) =>
+        {
+            var hold = await session.Control.ReleaseHoldAsync(by, parse.GetValue(id), parse.GetValue(reason), ct);
+            return (new JsonObject { ["id"] = hold.Id, ["released"] = hold.Released is { } r ? CliContext.Time(r) : null }, $"Legal hold {hold.Id} released by {by}.");
+        });
+        return new Command("hold", "Legal holds placed by rollbacks") { list, release };
     }
 
     private delegate Task<(JsonObject Json, string Text)> Act(ControlSession session, string by, ParseResult parse, CancellationToken ct);

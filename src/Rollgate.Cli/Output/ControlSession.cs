@@ -1,51 +1,54 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Rollgate.Core.Plans;
-using Rollgate.Server.Audit;
-using Rollgate.Server.Events;
+using Rollgate.Server;
+using Rollgate.Server.Notifications;
 using Rollgate.Server.Operations;
 using Rollgate.Server.Phases;
-using Rollgate.Storage;
-using Rollgate.Storage.Sqlite;
 
 namespace Rollgate.Cli.Output;
 
 /// <summary>
-/// The server's rollout operations, run from the command line on a store: the same rules, events and audit
-/// records as the API's, with <c>--by</c> naming the person who acts.
+/// The server's services without HTTP, on a store: the same rules, events, audit records, guardian and
+/// notifications as the API, with <c>--by</c> naming the person who acts. Settings beyond the plan and the store
+/// (Slack, SMTP, ...) come from the same environment variables as the server's (<c>Rollgate__Slack__WebhookUrl</c>).
 /// </summary>
 internal sealed class ControlSession : IAsyncDisposable
 {
-    private readonly IEventStore _store;
-    private readonly SqliteAuditLog _log;
-    private readonly SqliteQaStore _qa;
-    private readonly EventRecorder _recorder;
+    private readonly ServiceProvider _services;
 
-    private ControlSession(RolloutPlan plan, IEventStore store, SqliteAuditLog log, SqliteQaStore qa, TimeProvider clock)
+    private ControlSession(ServiceProvider services) => _services = services;
+
+    public RolloutPlan Plan => _services.GetRequiredService<RolloutPlan>();
+
+    public Checklist Checklist => _services.GetRequiredService<Checklist>();
+
+    public RolloutControl Control => _services.GetRequiredService<RolloutControl>();
+
+    public Server.Guardian.Guardian Guardian => _services.GetRequiredService<Server.Guardian.Guardian>();
+
+    public DeliveryWorker Deliveries => _services.GetRequiredService<DeliveryWorker>();
+
+    public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
+
+    public static ControlSession Open(CliContext ctx, string? planPath, string dbPath)
     {
-        (Plan, _store, _log, _qa) = (plan, store, log, qa);
-        _recorder = new EventRecorder(store);
-        var audit = new AuditTrail(log, clock);
-        Checklist = new Checklist(plan, qa, audit);
-        Control = new RolloutControl(plan, store, _recorder, audit, Checklist, clock);
+        ctx.LoadPlan(planPath);
+        var configuration = new ConfigurationBuilder()
+            .AddEnvironmentVariables()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                [$"{RollgateOptions.Section}:Plan"] = Path.GetFullPath(planPath!),
+                [$"{RollgateOptions.Section}:Db"] = Path.GetFullPath(dbPath),
+            })
+            .Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Error));
+        services.AddRollgateServices(ctx.Clock);
+        return new ControlSession(services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = false }));
     }
 
-    public RolloutPlan Plan { get; }
-
-    public Checklist Checklist { get; }
-
-    public RolloutControl Control { get; }
-
-    public static ControlSession Open(CliContext ctx, string? planPath, string? dbPath)
-    {
-        var plan = ctx.LoadPlan(planPath);
-        var path = CliContext.StorePath(dbPath, null);
-        return new ControlSession(plan, SqliteEventStore.Open(path), SqliteAuditLog.Open(path), SqliteQaStore.Open(path), ctx.Clock);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _recorder.DisposeAsync();
-        _store.Dispose();
-        _log.Dispose();
-        _qa.Dispose();
-    }
+    public async ValueTask DisposeAsync() => await _services.DisposeAsync();
 }

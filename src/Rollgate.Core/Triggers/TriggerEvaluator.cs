@@ -167,7 +167,10 @@ public sealed class TriggerEvaluator(RolloutPlan plan, IEventHistory history)
         var reason = low
             ? $"daily mean rating below {rule.Threshold.ToString("0.0#", Inv)} on the last {rule.Days} service days ({described})"
             : $"last {rule.Days} service days: {described}; fires when each is below {rule.Threshold.ToString("0.0#", Inv)}";
-        var since = low ? LocalCalendar.StartOf(days[^1].Day, zone) : (DateTimeOffset?)null;
+        // The streak of low days, most recent first: its oldest day is when the condition began (also while it
+        // has not yet lasted the rule's days, so that a warning can go out before it fires).
+        var streak = days.TakeWhile(d => d.N > 0 && d.Mean < rule.Threshold).Count();
+        var since = streak > 0 ? LocalCalendar.StartOf(days[streak - 1].Day, zone) : (DateTimeOffset?)null;
         return new TriggerStatus(rule, low, reason, since);
     }
 

@@ -18,6 +18,19 @@ public static class AuditActions
     public const string BugFiled = "bug_filed";
     public const string BugResolved = "bug_resolved";
     public const string Rollback = "rollback";
+    public const string PartialRollback = "partial_rollback";
+    public const string RollbackProposed = "rollback_proposed";
+    public const string TriggerPending = "trigger_pending";
+    public const string TriggerCleared = "trigger_cleared";
+    public const string Notified = "notified";
+    public const string LegalHold = "legal_hold";
+    public const string LegalHoldReleased = "legal_hold_released";
+    public const string Snapshot = "snapshot";
+    public const string IncidentReviewOpened = "incident_review_opened";
+    public const string IncidentReviewRecorded = "incident_review_recorded";
+    public const string IncidentFindingsRecorded = "incident_findings_recorded";
+    public const string Escalated = "escalated";
+    public const string RetentionPurge = "retention_purge";
     public const string TokenCreated = "token_created";
     public const string TokenRevoked = "token_revoked";
 }

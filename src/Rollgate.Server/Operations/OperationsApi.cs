@@ -17,6 +17,8 @@ public sealed record BugRequest(string? Id, string? Priority, string? Title);
 
 public sealed record DirectiveRequest(string? Action, string? Reason);
 
+public sealed record RollbackRequest(string? Reason);
+
 /// <summary>The kill switch's new position: <c>"state": "off"</c> or <c>"on"</c> (or <c>"enabled": false|true</c>), and why.</summary>
 public sealed record KillSwitchRequest(string? State, bool? Enabled, string? Reason);
 
@@ -38,6 +40,10 @@ public static class OperationsApi
                 Refusals.Handle(async () => Json(await control.ResolveBugAsync(who.User(), id, ct))))
             .RequireAuthorization(Roles.Operations).WithSummary("Resolve an open bug (sales ops)");
         group.MapPost("/directives", Direct).RequireAuthorization(Roles.Executive).WithSummary("An executive directive to roll back (exec)");
+        group.MapPost("/rollback", (RollbackRequest? request, ClaimsPrincipal who, RolloutControl control, CancellationToken ct) =>
+                Refusals.Handle(async () => (await control.RollbackAsync(who.User(), request?.Reason, ct)).ToJson()))
+            .RequireAuthorization(Roles.Operations)
+            .WithSummary("Roll back by hand: agents off, everyone told, data preserved, an incident opened (sales ops)");
         group.MapPost("/kill-switch", KillSwitch).RequireAuthorization(Roles.Operations)
             .WithSummary("off stops every agent at once; on restores the phase (sales ops)");
         return group;

@@ -7,6 +7,7 @@ using Rollgate.Server.Events;
 using Rollgate.Server.Identity;
 using Rollgate.Server.Phases;
 using Rollgate.Storage;
+using Rollgate.Storage.Sqlite;
 
 namespace Rollgate.Server.Operations;
 
@@ -29,7 +30,16 @@ public sealed class RefusedException(int status, string message) : Exception(mes
 /// phase (with its approval rules), the kill switch, directives, sign-offs, incidents and bugs. Each is recorded
 /// as events (the state the decision engine reads) and, where it is a decision by a person, on the audit trail.
 /// </summary>
-public sealed class RolloutControl(RolloutPlan plan, IEventStore store, EventRecorder recorder, AuditTrail audit, Checklist checklist, TimeProvider clock)
+public sealed class RolloutControl(
+    RolloutPlan plan,
+    IEventStore store,
+    EventRecorder recorder,
+    AuditTrail audit,
+    Checklist checklist,
+    Guardian.Guardian guardian,
+    SqliteIncidentReviews reviews,
+    SqliteLegalHolds holds,
+    TimeProvider clock)
 {
     /// <summary>
     /// Starts a phase. A sales ops person approves a start that the rules allow: the pilot once the pre-launch
@@ -159,7 +169,67 @@ public sealed class RolloutControl(RolloutPlan plan, IEventStore store, EventRec
         var directive = new Directive(clock.GetUtcNow(), by, action, string.IsNullOrWhiteSpace(reason) ? null : reason);
         await recorder.RecordAsync(directive, ct);
         audit.Record(by, AuditActions.Directive, action, directive.Reason);
+
+        // Acted on at once, through the same playbook as every rollback, rather than at the next evaluation.
+        await guardian.EvaluateAsync(ct);
         return directive;
+    }
+
+    /// <summary>A rollback by sales ops: the full playbook, with trigger <c>manual</c>.</summary>
+    public Task<Guardian.RollbackOutcome> RollbackAsync(string by, string? reason, CancellationToken ct = default)
+    {
+        OperationsOnly(by, "roll back");
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw RefusedException.Invalid("a rollback needs a reason: it is told to everyone in the cohort");
+        }
+
+        return guardian.RollBackAsync("manual", reason, by, ct);
+    }
+
+    /// <summary>Records the review or the findings of the incident a rollback opened (sales ops or an exec).</summary>
+    public Task<IncidentReview> RecordReviewAsync(string by, string incident, ReviewDocument document, string text, CancellationToken ct = default)
+    {
+        var person = Person(by);
+        if (person.Role is not (Roles.SalesOps or Roles.Exec))
+        {
+            throw RefusedException.Forbidden($"incident reviews are recorded by sales ops or an exec; {by} has the role {person.Role}");
+        }
+
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw RefusedException.Invalid("the document is empty");
+        }
+
+        ct.ThrowIfCancellationRequested();
+        if (!reviews.Record(incident, document, by, text, clock.GetUtcNow()))
+        {
+            throw RefusedException.NotFound($"no incident '{incident}' (incidents of rollbacks: {string.Join(", ", reviews.All().Select(r => r.Id).DefaultIfEmpty("none"))})");
+        }
+
+        var record = reviews.Find(incident)!;
+        audit.Record(by, document == ReviewDocument.Review ? AuditActions.IncidentReviewRecorded : AuditActions.IncidentFindingsRecorded, incident,
+            "sha256 " + (document == ReviewDocument.Review ? record.ReviewSha256 : record.FindingsSha256));
+        return Task.FromResult(record);
+    }
+
+    /// <summary>Releases a legal hold (an exec: the data may be purged again by its retention).</summary>
+    public Task<LegalHold> ReleaseHoldAsync(string by, long id, string? reason, CancellationToken ct = default)
+    {
+        var person = Person(by);
+        if (person.Role != Roles.Exec)
+        {
+            throw RefusedException.Forbidden($"a legal hold is released by an exec; {by} has the role {person.Role}");
+        }
+
+        ct.ThrowIfCancellationRequested();
+        if (!holds.Release(id, clock.GetUtcNow()))
+        {
+            throw RefusedException.NotFound($"no standing legal hold {id}");
+        }
+
+        audit.Record(by, AuditActions.LegalHoldReleased, id.ToString(System.Globalization.CultureInfo.InvariantCulture), reason);
+        return Task.FromResult(holds.All().Single(h => h.Id == id));
     }
 
     /// <summary>Signs off a checklist item that the plan leaves to a person of a named role.</summary>

@@ -6,6 +6,7 @@ using Rollgate.Core.Plans;
 using Rollgate.Core.Reports;
 using Rollgate.Core.Triggers;
 using Rollgate.Storage;
+using Rollgate.Storage.Sqlite;
 
 namespace Rollgate.Server.Operations;
 
@@ -13,7 +14,14 @@ namespace Rollgate.Server.Operations;
 /// The rollout at a glance: the current phase and its days left, whether the agents are on, the phase's KPIs
 /// against their targets with the gate's decision, the triggers that fire, and what is open.
 /// </summary>
-public sealed class StatusReport(RolloutPlan plan, IEventStore store, TimeProvider clock)
+public sealed class StatusReport(
+    RolloutPlan plan,
+    IEventStore store,
+    Notifications.Notifier notifier,
+    SqliteDeliveries deliveries,
+    SqliteLegalHolds holds,
+    SqliteIncidentReviews reviews,
+    TimeProvider clock)
 {
     public async Task<JsonObject> BuildAsync(CancellationToken ct = default)
     {
@@ -42,7 +50,52 @@ public sealed class StatusReport(RolloutPlan plan, IEventStore store, TimeProvid
             {
                 ["id"] = b.Id, ["priority"] = WireNames.Of(b.Priority), ["title"] = b.Title, ["ts"] = ReportJson.Time(b.Ts, plan),
             })]),
+            ["pending"] = new JsonArray([.. triggers.Checked.Where(c => !c.Fired && c.HeldSince is not null).Select(c => (JsonNode)new JsonObject
+            {
+                ["id"] = c.Id, ["held_since"] = ReportJson.Time(c.HeldSince!.Value, plan), ["reason"] = c.Reason,
+            })]),
+            ["incidents_under_review"] = new JsonArray([.. reviews.Open().Select(r => (JsonNode)new JsonObject
+            {
+                ["id"] = r.Id,
+                ["trigger"] = r.Trigger,
+                ["opened"] = ReportJson.Time(r.Opened, plan),
+                ["review_due"] = ReportJson.Time(r.ReviewDue, plan),
+                ["review_done"] = r.ReviewAt is not null,
+                ["review_overdue"] = r.ReviewOverdue(now),
+                ["findings_due"] = ReportJson.Time(r.FindingsDue, plan),
+                ["findings_done"] = r.FindingsAt is not null,
+                ["findings_overdue"] = r.FindingsOverdue(now),
+                ["snapshot_sha256"] = r.SnapshotSha256,
+            })]),
+            ["legal_holds"] = new JsonArray([.. holds.Active().Select(h => (JsonNode)new JsonObject
+            {
+                ["id"] = h.Id, ["placed"] = ReportJson.Time(h.Placed, plan), ["reason"] = h.Reason,
+            })]),
+            ["notifications"] = Notifications(),
         };
+    }
+
+    /// <summary>The configured channels and how each is doing; a channel whose latest attempts all failed is <c>failing</c>.</summary>
+    private JsonObject Notifications()
+    {
+        var health = deliveries.Health();
+        var pending = deliveries.All().Where(d => d.Status == DeliveryStatus.Pending).GroupBy(d => d.Channel).ToDictionary(g => g.Key, g => g.Count());
+        var channels = new JsonObject();
+        foreach (var channel in notifier.Channels.Union(health.Select(h => h.Channel)))
+        {
+            var h = health.FirstOrDefault(x => x.Channel == channel);
+            channels[channel] = new JsonObject
+            {
+                ["configured"] = notifier.Channels.Contains(channel),
+                ["state"] = h is null ? "unused" : h.LastOk ? "ok" : "failing",
+                ["failures_in_a_row"] = h?.FailuresInARow ?? 0,
+                ["last_attempt"] = h is null ? null : ReportJson.Time(h.LastAttempt, plan),
+                ["last_detail"] = h?.LastDetail,
+                ["pending"] = pending.GetValueOrDefault(channel),
+            };
+        }
+
+        return channels;
     }
 
     private JsonObject PhaseJson(Phase phase, PhaseStarted start, DateTimeOffset now)

@@ -9,7 +9,7 @@ namespace Rollgate.Storage.Sqlite;
 /// </summary>
 internal static class SqliteSchema
 {
-    public const int Version = 7;
+    public const int Version = 8;
 
     private static readonly string[] Migrations =
     [
@@ -258,6 +258,62 @@ internal static class SqliteSchema
         );
         CREATE INDEX run_outputs_user_ts ON run_outputs(user, ts);
         CREATE INDEX run_outputs_ts ON run_outputs(ts);
+        """,
+        """
+        -- Notifications to deliver (Slack, email), retried with backoff; every attempt is kept.
+        CREATE TABLE deliveries (
+            id           INTEGER PRIMARY KEY,
+            created      INTEGER NOT NULL,
+            about        TEXT    NOT NULL,
+            channel      TEXT    NOT NULL,
+            recipient    TEXT    NOT NULL,
+            subject      TEXT    NOT NULL,
+            body         TEXT    NOT NULL,
+            status       TEXT    NOT NULL,
+            attempts     INTEGER NOT NULL DEFAULT 0,
+            next_attempt INTEGER NOT NULL,
+            delivered    INTEGER,
+            detail       TEXT
+        );
+        CREATE INDEX deliveries_due ON deliveries(status, next_attempt);
+        CREATE TABLE delivery_attempts (
+            delivery INTEGER NOT NULL,
+            at       INTEGER NOT NULL,
+            ok       INTEGER NOT NULL,
+            detail   TEXT    NOT NULL
+        );
+        CREATE INDEX delivery_attempts_delivery ON delivery_attempts(delivery, at);
+
+        -- Legal holds: while one stands, nothing is purged.
+        CREATE TABLE legal_holds (
+            id       INTEGER PRIMARY KEY,
+            placed   INTEGER NOT NULL,
+            reason   TEXT    NOT NULL,
+            released INTEGER
+        );
+
+        -- The incident each rollback opens: its review and findings, when due, when recorded, and escalations.
+        CREATE TABLE incident_reviews (
+            id                 TEXT    PRIMARY KEY,
+            opened             INTEGER NOT NULL,
+            trigger            TEXT    NOT NULL,
+            phase              TEXT,
+            reason             TEXT    NOT NULL,
+            review_due         INTEGER NOT NULL,
+            findings_due       INTEGER NOT NULL,
+            review_at          INTEGER,
+            review_by          TEXT,
+            review_text        TEXT,
+            review_sha256      TEXT,
+            findings_at        INTEGER,
+            findings_by        TEXT,
+            findings_text      TEXT,
+            findings_sha256    TEXT,
+            review_escalated   INTEGER,
+            findings_escalated INTEGER,
+            snapshot           TEXT,
+            snapshot_sha256    TEXT
+        );
         """,
     ];
 

@@ -60,7 +60,7 @@ public sealed class OperationsApiTests
 
     [Fact]
     [Trait("spec", "3.triggers")]
-    public async Task Directive_ByAnExec_FiresTheExecutiveDirectiveTrigger()
+    public async Task Directive_ByAnExec_GoesThroughThePlaybookAtOnce()
     {
         await using var server = await ServerFixture.StartAsync();
         await server.StartPhaseAsync("pilot");
@@ -75,9 +75,14 @@ public sealed class OperationsApiTests
             Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         }
 
-        server.Clock.Advance(TimeSpan.FromSeconds(1));
+        var rollback = Assert.Single((await server.EventsAsync()).OfType<Rollback>());
+        Assert.Equal(("executive-directive", "guardian"), (rollback.Trigger, rollback.By));
+        using var denied = await Ask(server.As("so-02"));
+        Assert.Equal("no_active_phase", (string?)(await denied.Content.ReadFromJsonAsync<JsonObject>())!["reason"]);
         var status = await server.As("exec-01").GetFromJsonAsync<JsonObject>("/v1/status");
-        Assert.Contains(status!["triggers"]!["fired"]!.AsArray(), f => (string?)f!["id"] == "executive-directive");
+        Assert.Equal("off", (string?)status!["agents"]);
+        Assert.Equal("executive-directive", (string?)status["rolled_back"]!["trigger"]);
+        Assert.Single(status["incidents_under_review"]!.AsArray());
     }
 
     [Fact]

@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using Rollgate.Core.Access;
+using Rollgate.Core.Events;
+using Rollgate.Core.Plans;
+using Rollgate.Core.Time;
+using Rollgate.Server.Audit;
+using Rollgate.Server.Events;
+using Rollgate.Server.Notifications;
+using Rollgate.Storage.Sqlite;
+
+namespace Rollgate.Server.Guardian;
+
+/// <summary>What a rollback did, step by step, for the record and for whoever asked.</summary>
+public sealed record RollbackOutcome(Rollback Event, string Incident, int Notifications, Snapshot? Snapshot, string? SnapshotProblem, DateTimeOffset ReviewDue, DateTimeOffset FindingsDue)
+{
+    public JsonObject ToJson() => new()
+    {
+        ["rollback"] = JsonNode.Parse(EventJson.Serialize(Event)),
+        ["incident"] = Incident,
+        ["notifications"] = Notifications,
+        ["snapshot"] = Snapshot is { } s ? new JsonObject { ["path"] = s.Path, ["sha256"] = s.Sha256, ["bytes"] = s.Bytes } : null,
+        ["snapshot_problem"] = SnapshotProblem,
+        ["review_due"] = Rfc3339.Format(ReviewDue),
+        ["findings_due"] = Rfc3339.Format(FindingsDue),
+    };
+}
+
+/// <summary>
+/// The seed's rollback playbook, in its order: (1) agents off at once, before anything that can be slow; (2) everyone
+/// in the cohort told, by Slack and email, through the delivery queue; (3) all data preserved: a legal hold and a
+/// snapshot of the store with its SHA-256; (4) an incident opened whose review is due within a day and (5) whose
+/// findings are due within two. Every step is on the audit trail.
+/// </summary>
+public sealed class RollbackPlaybook(
+    RolloutPlan plan,
+    EventRecorder recorder,
+    AuditTrail audit,
+    Notifier notifier,
+    SqliteLegalHolds holds,
+    SqliteIncidentReviews reviews,
+    IOptions<RollgateOptions> options,
+    TimeProvider clock)
+{
+    public const string Guardian = "guardian";
+
+    public async Task<RollbackOutcome> FullAsync(string trigger, string reason, string by, DateTimeOffset? since, Phase phase, CancellationToken ct = default)
+    {
+        // 1. Agents off: the next agent request is refused with no_active_phase.
+        var now = clock.GetUtcNow();
+        var rollback = new Rollback(now, trigger, by, reason);
+        await recorder.RecordAsync(rollback, ct);
+        audit.Record(by, AuditActions.Rollback, trigger, $"agents off in phase {phase.Id}: {reason}");
+
+        // 4-5 are known now, and the notice names them.
+        var incident = IncidentId(now, trigger);
+        var (reviewDue, findingsDue) = (now + Due("incident_review", TimeSpan.FromHours(24)), now + Due("publish_findings", TimeSpan.FromHours(48)));
+
+        // 2. Everyone in the cohort is told (queued; delivery never holds up the steps that follow).
+        var notice = Notices.RolledBack(plan, phase, trigger, reason, since ?? now, now, incident, reviewDue, findingsDue);
+        var cohort = notifier.PeopleOf(phase.Cohort.Roles.Concat([Identity.Roles.SalesOps, Identity.Roles.Exec]));
+        var queued = notifier.Send(incident, notice, cohort);
+        audit.Record(by, AuditActions.Notified, incident, $"{queued} message(s) queued to {cohort.Count} people on {Describe(notifier.Channels)}");
+
+        // 3. Preserve: a hold first (it stops any purge at once), then the snapshot.
+        var hold = holds.Place($"rollback {incident}: {trigger}", now);
+        audit.Record(by, AuditActions.LegalHold, incident, $"legal hold {hold.Id} placed");
+        reviews.Open(incident, now, trigger, phase.Id, reason, reviewDue, findingsDue);
+        audit.Record(by, AuditActions.IncidentReviewOpened, incident, $"review due {Rfc3339.Format(reviewDue)}, findings due {Rfc3339.Format(findingsDue)}");
+
+        Snapshot? snapshot = null;
+        string? problem = null;
+        try
+        {
+            snapshot = SqliteSnapshot.Create(options.Value.Db, Path.Combine(SnapshotFolder(), $"rollgate-{incident}.db"));
+            reviews.AttachSnapshot(incident, snapshot);
+            audit.Record(by, AuditActions.Snapshot, incident, $"{snapshot.Path} sha256 {snapshot.Sha256}");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            // The hold still keeps every record; the failure is on the record, for a person to take the copy.
+            problem = ex.Message;
+            audit.Record(by, AuditActions.Snapshot, incident, "failed: " + ex.Message);
+        }
+
+        return new RollbackOutcome(rollback, incident, queued, snapshot, problem, reviewDue, findingsDue);
+    }
+
+    /// <summary>Back to the previous phase: a <c>phase_started</c> of it, with the trigger as its reason; the cohort is told.</summary>
+    public async Task<PhaseStarted> PartialAsync(string trigger, string reason, Phase from, Phase to, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        var started = new PhaseStarted(now, to.Id, Guardian, $"partial rollback ({trigger}): {reason}");
+        await recorder.RecordAsync(started, ct);
+        audit.Record(Guardian, AuditActions.PartialRollback, trigger, $"back from {from.Id} to {to.Id}: {reason}");
+        var about = $"partial-{now.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{trigger}";
+        var people = notifier.PeopleOf(from.Cohort.Roles.Concat([Identity.Roles.SalesOps, Identity.Roles.Exec]));
+        notifier.Send(about, Notices.PartiallyRolledBack(plan, from, to, trigger, reason, now), people);
+        return started;
+    }
+
+    private string SnapshotFolder() => options.Value.SnapshotFolder is { Length: > 0 } folder
+        ? folder
+        : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.Value.Db)) ?? ".", "snapshots");
+
+    private TimeSpan Due(string step, TimeSpan fallback) => plan.Rollback.Playbook.FirstOrDefault(s => s.Step == step)?.Due ?? fallback;
+
+    private static string IncidentId(DateTimeOffset now, string trigger) =>
+        $"rb-{now.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{trigger}";
+
+    private static string Describe(IReadOnlyList<string> channels) => channels.Count == 0 ? "no configured channel" : string.Join(" and ", channels);
+}

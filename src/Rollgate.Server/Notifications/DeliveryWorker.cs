@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Rollgate.Storage.Sqlite;
+
+namespace Rollgate.Server.Notifications;
+
+/// <summary>
+/// Delivers the queued notifications: each due message is tried once per pass, every attempt is recorded, and a
+/// failure is retried with exponential backoff until the attempts run out. Channels are tried side by side, so a
+/// Slack webhook that never answers does not hold up email (and nothing here ever holds up a rollback).
+/// </summary>
+public sealed partial class DeliveryWorker(
+    SqliteDeliveries queue, SlackWebhook slack, EmailSender email, IOptions<RollgateOptions> options, TimeProvider clock, ILogger<DeliveryWorker> logger)
+{
+    public const string Slack = "slack";
+    public const string Email = "email";
+
+    private readonly SemaphoreSlim _pass = new(1, 1);
+
+    /// <summary>Tries every message due now; returns how many were delivered.</summary>
+    public async Task<int> RunDueAsync(CancellationToken ct = default)
+    {
+        await _pass.WaitAsync(ct);
+        try
+        {
+            var due = queue.Due(clock.GetUtcNow(), limit: 500);
+            var delivered = await Task.WhenAll(due.GroupBy(d => d.Channel).Select(channel => DeliverAllAsync(channel, ct)));
+            return delivered.Sum();
+        }
+        finally
+        {
+            _pass.Release();
+        }
+    }
+
+    private async Task<int> DeliverAllAsync(IEnumerable<DeliveryRecord> messages, CancellationToken ct)
+    {
+        var delivered = 0;
+        foreach (var m in messages)
+        {
+            var result = m.Channel switch
+            {
+                Slack => await slack.SendAsync($"*{m.Subject}*\n{m.Body}", ct),
+                Email => await email.SendAsync(m.Recipient, m.Subject, m.Body, ct),
+                _ => new Delivery(false, $"failed: unknown channel '{m.Channel}'"),
+            };
+            var now = clock.GetUtcNow();
+            var attempts = m.Attempts + 1;
+            var settings = options.Value.Notifications;
+            DateTimeOffset? retryAt = result.Answered || attempts >= settings.MaxAttempts ? null : now + settings.RetryBase * Math.Pow(2, attempts - 1);
+            queue.RecordAttempt(m.Id, now, result.Answered, result.Detail, retryAt);
+            if (result.Answered)
+            {
+                delivered++;
+            }
+            else
+            {
+                LogFailed(logger, m.Channel, m.Id, attempts, result.Detail, retryAt is null ? "giving up" : "will retry");
+            }
+        }
+
+        return delivered;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {Id} on {Channel}, attempt {Attempt}: {Detail}; {Next}")]
+    private static partial void LogFailed(ILogger logger, string channel, long id, int attempt, string detail, string next);
+}
