@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Rollgate.Cli.Output;
 using Rollgate.Core.Events;
+using Rollgate.Server.Operations;
 using Rollgate.Server.Phases;
 using Rollgate.Storage.Sqlite;
 using Spectre.Console;
@@ -14,7 +15,7 @@ namespace Rollgate.Cli.Commands;
 /// </summary>
 public static class RolloutCommands
 {
-    public static IEnumerable<Command> Create(CliContext ctx) => [Phase(ctx), Checklist(ctx), KillSwitch(ctx), Directive(ctx), Rollback(ctx), Guard(ctx), Incident(ctx), Bug(ctx), Hold(ctx)];
+    public static IEnumerable<Command> Create(CliContext ctx) => [Phase(ctx), Checklist(ctx), KillSwitch(ctx), Directive(ctx), Rollback(ctx), Guard(ctx), Notify(ctx), Incident(ctx), Bug(ctx), Hold(ctx)];
 
     private static Command Phase(CliContext ctx)
     {
@@ -174,6 +175,22 @@ public static class RolloutCommands
             await session.Deliveries.RunDueAsync(ct);
             return (outcome.ToJson(), $"Agents off at {CliContext.Time(outcome.Event.Ts, session.Plan)}; incident {outcome.Incident} (review due {CliContext.Time(outcome.ReviewDue, session.Plan)}); {outcome.Notifications} notification(s) queued.");
         });
+    }
+
+    private static Command Notify(CliContext ctx)
+    {
+        var test = Operation(ctx, "test", "Send a test message on every configured channel (Slack; email to --by); an answer is the checklist's monitoring evidence", [],
+            async (session, by, parse, ct) =>
+            {
+                var tested = await session.Control.TestNotificationsAsync(by, ct);
+                if (!tested.Any(t => t.Delivery.Answered))
+                {
+                    throw new RefusedException(409, "no channel answered: " + string.Join("; ", tested.Select(t => $"{t.Channel}: {t.Delivery.Detail}")));
+                }
+
+                return (PhaseApi.Json(tested), string.Join("; ", tested.Select(t => $"{t.Channel}: {t.Delivery.Detail}")));
+            });
+        return new Command("notify", "Notification channels (configured as for the server: Rollgate__Slack__WebhookUrl, Rollgate__Smtp__*)") { test };
     }
 
     private static Command Guard(CliContext ctx)

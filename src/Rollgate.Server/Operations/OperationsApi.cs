@@ -124,13 +124,15 @@ public static class Refusals
         }
         catch (RefusedException ex)
         {
-            return TypedResults.Problem(ex.Message, statusCode: ex.Status, title: ex.Status switch
-            {
-                400 => "Bad request",
-                403 => "Not allowed",
-                404 => "Not found",
-                _ => "Refused",
-            });
+            return Problem(ex);
         }
     }
+
+    public static ProblemHttpResult Problem(RefusedException ex) => TypedResults.Problem(ex.Message, statusCode: ex.Status, title: ex.Status switch
+    {
+        400 => "Bad request",
+        403 => "Not allowed",
+        404 => "Not found",
+        _ => "Refused",
+    });
 }

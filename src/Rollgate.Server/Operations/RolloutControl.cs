@@ -39,8 +39,47 @@ public sealed class RolloutControl(
     Guardian.Guardian guardian,
     SqliteIncidentReviews reviews,
     SqliteLegalHolds holds,
+    Notifications.SlackWebhook slack,
+    Notifications.EmailSender email,
     TimeProvider clock)
 {
+    /// <summary>
+    /// Sends a test message on every configured channel (the Slack channel; an email to the person asking) and
+    /// records each answer: a channel that answered is the checklist's monitoring evidence.
+    /// </summary>
+    public async Task<IReadOnlyList<(string Channel, Notifications.Delivery Delivery)>> TestNotificationsAsync(string by, CancellationToken ct = default)
+    {
+        var person = Person(by);
+        if (person.Role != Roles.SalesOps)
+        {
+            throw RefusedException.Forbidden($"sales ops test the notification channels; {by} has the role {person.Role}");
+        }
+
+        if (!slack.IsConfigured && !email.IsConfigured)
+        {
+            throw RefusedException.Conflict("no notification channel is configured (set Rollgate__Slack__WebhookUrl, or Rollgate__Smtp__Host and Rollgate__Smtp__From)");
+        }
+
+        var text = $"Rollgate test message from {by}: this channel will carry rollback notices.";
+        var results = new List<(string, Notifications.Delivery)>();
+        if (slack.IsConfigured)
+        {
+            results.Add((Notifications.DeliveryWorker.Slack, await slack.SendAsync(text, ct)));
+        }
+
+        if (email.IsConfigured)
+        {
+            results.Add((Notifications.DeliveryWorker.Email, await email.SendAsync(person.Email, "Rollgate test message", text, ct)));
+        }
+
+        foreach (var (channel, delivery) in results)
+        {
+            audit.Record(by, AuditActions.NotificationTest, channel, delivery.Detail);
+        }
+
+        return results;
+    }
+
     /// <summary>
     /// Starts a phase. A sales ops person approves a start that the rules allow: the pilot once the pre-launch
     /// checklist is complete, a later phase once the previous phase's gate says <c>go</c>. An exec may override

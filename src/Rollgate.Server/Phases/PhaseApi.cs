@@ -45,19 +45,25 @@ public static class PhaseApi
         return group;
     }
 
-    private static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> TestNotification(ClaimsPrincipal who, SlackWebhook slack, AuditTrail audit, CancellationToken ct)
+    private static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> TestNotification(ClaimsPrincipal who, RolloutControl control, CancellationToken ct)
     {
-        if (!slack.IsConfigured)
+        try
         {
-            return Problems.Conflict("no notification channel is configured (set Rollgate__Slack__WebhookUrl)");
+            var tested = await control.TestNotificationsAsync(who.User(), ct);
+            return tested.Any(t => t.Delivery.Answered)
+                ? TypedResults.Ok(Json(tested))
+                : TypedResults.Problem(string.Join("; ", tested.Select(t => $"{t.Channel}: {t.Delivery.Detail}")), statusCode: StatusCodes.Status502BadGateway, title: "No channel answered");
         }
-
-        var delivery = await slack.SendAsync($"Rollgate test message from {who.User()}: the operations channel is connected.", ct);
-        audit.Record(who.User(), AuditActions.NotificationTest, "slack", delivery.Detail);
-        return delivery.Answered
-            ? TypedResults.Ok(new JsonObject { ["channel"] = "slack", ["answered"] = true, ["detail"] = delivery.Detail })
-            : TypedResults.Problem(delivery.Detail, statusCode: StatusCodes.Status502BadGateway, title: "The channel did not answer");
+        catch (RefusedException ex)
+        {
+            return Refusals.Problem(ex);
+        }
     }
+
+    public static JsonObject Json(IReadOnlyList<(string Channel, Delivery Delivery)> tested) => new()
+    {
+        ["channels"] = new JsonArray([.. tested.Select(t => (JsonNode)new JsonObject { ["channel"] = t.Channel, ["answered"] = t.Delivery.Answered, ["detail"] = t.Delivery.Detail })]),
+    };
 
     public static JsonObject Json(ChecklistReport report) => new()
     {

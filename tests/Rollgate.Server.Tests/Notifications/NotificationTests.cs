@@ -144,3 +144,54 @@ public sealed class NotificationTests
         Assert.Equal(1, hook.Calls);
     }
 }
+
+public sealed class NotificationTestTests
+{
+    [Fact]
+    public async Task TestMessage_ThatAChannelAnswers_IsTheChecklistsMonitoringEvidence()
+    {
+        await using var smtp = new SmtpReceiver();
+        await using var hook = await WebhookReceiver.StartAsync(hang: false, 500);
+        await using var server = await ServerFixture.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["Rollgate:Slack:WebhookUrl"] = hook.Url,
+            ["Rollgate:Smtp:Host"] = "127.0.0.1",
+            ["Rollgate:Smtp:Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Rollgate:Smtp:From"] = "rollgate@example.com",
+        });
+        var ops = server.As("so-01");
+        Assert.Equal(HttpStatusCode.Forbidden, (await server.As("exec-01").PostAsync("/v1/notifications/test", null)).StatusCode);
+
+        using (var response = await ops.PostAsync("/v1/notifications/test", null))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var channels = (await response.Content.ReadFromJsonAsync<JsonObject>())!["channels"]!.AsArray();
+            Assert.False((bool?)channels.Single(c => (string?)c!["channel"] == "slack")!["answered"]);
+            Assert.True((bool?)channels.Single(c => (string?)c!["channel"] == "email")!["answered"]);
+        }
+
+        var so01 = server.Plan.Users.Find("so-01")!.Email;
+        Assert.Equal([so01], Assert.Single(smtp.Received).To);
+        var checklist = await ops.GetFromJsonAsync<JsonObject>("/v1/checklist");
+        var monitoring = checklist!["items"]!.AsArray().Single(i => (string?)i!["id"] == "monitoring");
+        Assert.True((bool?)monitoring!["done"]);
+        Assert.Contains("email", (string?)monitoring["proof"]);
+    }
+
+    [Fact]
+    public async Task TestMessage_WithNoChannel_IsRefused_AndWithOnlyAFailingOne_Is502()
+    {
+        await using (var bare = await ServerFixture.StartAsync())
+        {
+            Assert.Equal(HttpStatusCode.Conflict, (await bare.As("so-01").PostAsync("/v1/notifications/test", null)).StatusCode);
+        }
+
+        await using var hook = await WebhookReceiver.StartAsync(hang: false, 500);
+        await using var server = await ServerFixture.StartAsync(settings: new Dictionary<string, string?> { ["Rollgate:Slack:WebhookUrl"] = hook.Url });
+        using var response = await server.As("so-01").PostAsync("/v1/notifications/test", null);
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Contains("500", await response.Content.ReadAsStringAsync());
+        var checklist = await server.As("so-01").GetFromJsonAsync<JsonObject>("/v1/checklist");
+        Assert.False((bool?)checklist!["items"]!.AsArray().Single(i => (string?)i!["id"] == "monitoring")!["done"]);
+    }
+}
