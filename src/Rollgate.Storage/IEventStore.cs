@@ -24,6 +24,9 @@ public interface IEventStore : IEventHistory, IDisposable
     /// <summary>The run with this id, or null when there is none.</summary>
     Task<Run?> FindRunAsync(string id, CancellationToken cancellationToken = default);
 
+    /// <summary>The latest events of one type with <c>ts</c> in <paramref name="window"/>, newest first, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<RolloutEvent>> LatestAsync(string type, Core.Time.TimeWindow window, int limit, CancellationToken cancellationToken = default);
+
     /// <summary>How many events are stored.</summary>
     Task<long> CountAsync(CancellationToken cancellationToken = default);
 }

@@ -42,6 +42,8 @@ public static partial class RunApi
             .WithSummary("Rate your run 1 to 5, with the minutes it saved and a comment; a second rating replaces the first");
         group.MapPost("/runs/{id}/review", Review).RequireAuthorization(Roles.Reviewing)
             .WithSummary("Label a run correct or not (reviewers)");
+        group.MapGet("/feedback", Latest).RequireAuthorization(Roles.Oversight)
+            .WithSummary("The latest feedback, newest first, for the daily review (since: RFC 3339, default the last 24 hours)");
         group.MapGet("/reviews/queue", Queue).RequireAuthorization(Roles.Oversight)
             .WithSummary("Unreviewed runs sampled evenly across tasks, outcomes and people");
         return group;
@@ -171,6 +173,26 @@ public static partial class RunApi
             ["from"] = ReportJson.Time(from, plan),
             ["unreviewed"] = candidates.Count,
             ["runs"] = new JsonArray([.. picked.Select(r => (JsonNode)Summary(r))]),
+        });
+    }
+
+    private static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> Latest(IEventStore store, TimeProvider clock, string? since, int? limit, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var from = now.AddDays(-1);
+        if (since is not null && !Core.Time.Rfc3339.TryParse(since, out from))
+        {
+            return Problems.BadRequest($"\"since\" must be RFC 3339 with an offset, e.g. 2026-02-02T09:00:00-08:00 (got \"{since}\")");
+        }
+
+        var feedback = await store.LatestAsync(EventTypes.Feedback, new Core.Time.TimeWindow(from, EventRecorder.Through(now)), Math.Clamp(limit ?? 200, 1, 2000), ct);
+        return TypedResults.Ok(new JsonObject
+        {
+            ["since"] = ReportJson.Time(from),
+            ["feedback"] = new JsonArray([.. feedback.OfType<Feedback>().Select(f => (JsonNode)new JsonObject
+            {
+                ["run"] = f.Run, ["user"] = f.User, ["rating"] = f.Rating, ["minutes_saved"] = ReportJson.Number(f.MinutesSaved), ["comment"] = f.Comment, ["ts"] = ReportJson.Time(f.Ts),
+            })]),
         });
     }
 

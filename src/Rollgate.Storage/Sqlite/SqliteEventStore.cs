@@ -90,6 +90,28 @@ public sealed class SqliteEventStore : IEventStore
         return Task.FromResult(run);
     }
 
+    public Task<IReadOnlyList<RolloutEvent>> LatestAsync(string type, TimeWindow window, int limit, CancellationToken cancellationToken = default)
+    {
+        using var c = Connect();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT body FROM events WHERE ts >= $from AND ts < $to AND type = $type ORDER BY ts DESC, seq DESC LIMIT $limit";
+        AddWindow(cmd, window);
+        cmd.Parameters.AddWithValue("$type", type);
+        cmd.Parameters.AddWithValue("$limit", limit);
+        var result = new List<RolloutEvent>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (EventJson.TryParse(r.GetString(0), out var evt, out _))
+            {
+                result.Add(evt!);
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<RolloutEvent>>(result);
+    }
+
     public Task<long> CountAsync(CancellationToken cancellationToken = default)
     {
         using var c = Connect();

@@ -165,4 +165,25 @@ public sealed class RunApiTests
         // The event keeps what the person wrote: redaction is for logs.
         Assert.Contains("jane.doe@acme.example.com", Assert.Single((await server.EventsAsync()).OfType<Feedback>()).Comment);
     }
+
+    [Fact]
+    public async Task Feedback_IsListedForTheDailyReview_NewestFirst_ToOperationsAndReviewers()
+    {
+        await using var server = await ServerFixture.StartAsync();
+        await server.StartPhaseAsync("pilot");
+        var client = server.As("so-01");
+        var run = await RunAsync(server, client);
+        server.Clock.Advance(TimeSpan.FromMinutes(1));
+        await client.PostAsJsonAsync($"/v1/runs/{run}/feedback", new { rating = 2, comment = "missed the renewal date" });
+        server.Clock.Advance(TimeSpan.FromMinutes(1));
+        await client.PostAsJsonAsync($"/v1/runs/{run}/feedback", new { rating = 4, comment = "better after a retry" });
+
+        var list = await server.As("rev-01").GetFromJsonAsync<JsonObject>("/v1/feedback");
+        Assert.Equal(["better after a retry", "missed the renewal date"], list!["feedback"]!.AsArray().Select(f => (string)f!["comment"]!));
+        Assert.Empty((await server.As("rev-01").GetFromJsonAsync<JsonObject>($"/v1/feedback?since={Uri.EscapeDataString(ReportTime(server.Clock.GetUtcNow().AddSeconds(1)))}"))!["feedback"]!.AsArray());
+        Assert.Equal(HttpStatusCode.BadRequest, (await server.As("so-02").GetAsync("/v1/feedback?since=yesterday")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await server.As("sdr-01").GetAsync("/v1/feedback")).StatusCode);
+    }
+
+    private static string ReportTime(DateTimeOffset t) => Rollgate.Core.Time.Rfc3339.Format(t);
 }
