@@ -54,10 +54,7 @@ public static class RollgateServer
     {
         var services = builder.Services;
         services.AddRollgateServices(clock);
-        if (builder.Configuration.GetValue($"{RollgateOptions.Section}:Guardian:Enabled", true))
-        {
-            services.AddHostedService<GuardianService>();
-        }
+        services.AddHostedService<GuardianService>();
 
         services.AddAuthentication(BearerAuthentication.SchemeName).AddScheme<AuthenticationSchemeOptions, BearerAuthentication>(BearerAuthentication.SchemeName, null);
         services.AddAuthorizationBuilder()

@@ -35,7 +35,9 @@ internal sealed class ControlSession : IAsyncDisposable
     public static ControlSession Open(CliContext ctx, string? planPath, string dbPath)
     {
         ctx.LoadPlan(planPath);
+        // The server's configuration sources, in its order: appsettings.json beside the command, then the environment.
         var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
             .AddEnvironmentVariables()
             .AddInMemoryCollection(new Dictionary<string, string?>
             {

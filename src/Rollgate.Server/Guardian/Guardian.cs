@@ -80,9 +80,9 @@ public sealed partial class Guardian(
         var state = await PhaseState.AtAsync(plan, store, at, ct);
         var trail = audit.List();
 
-        if (state is { Current: { } phase, Start: { } start })
+        if (state.Current is { } phase)
         {
-            await ActOnTriggersAsync(report, phase, start.Ts, trail, now, actions, ct);
+            await ActOnTriggersAsync(report, phase, trail, now, actions, ct);
         }
 
         Escalate(now, actions);
@@ -95,15 +95,15 @@ public sealed partial class Guardian(
         return new GuardianReport(now, report, actions);
     }
 
-    private async Task ActOnTriggersAsync(TriggerReport report, Phase phase, DateTimeOffset phaseStart, IReadOnlyList<AuditRecord> trail, DateTimeOffset now, List<string> actions, CancellationToken ct)
+    private async Task ActOnTriggersAsync(TriggerReport report, Phase phase, IReadOnlyList<AuditRecord> trail, DateTimeOffset now, List<string> actions, CancellationToken ct)
     {
-        // A trigger that acted and has not been seen clear since does not act again.
-        foreach (var status in report.Checked.Where(s => !s.Fired && HasActed(trail, s.Id)))
+        // A trigger that acted and has not been seen clear since does not act again on the same condition.
+        foreach (var status in report.Checked.Where(s => !s.Fired && HasActed(trail, s)))
         {
             audit.Record(RollbackPlaybook.Guardian, AuditActions.TriggerCleared, status.Id, status.Reason);
         }
 
-        var fired = report.Fired.Where(s => !HasActed(trail, s.Id)).ToList();
+        var fired = report.Fired.Where(s => !HasActed(trail, s)).ToList();
         if (fired.FirstOrDefault(s => s.Rule.Kind == TriggerKind.Rollback) is { } full)
         {
             var outcome = await playbook.FullAsync(full.Id, full.Reason, RollbackPlaybook.Guardian, full.HeldSince, phase, ct);
@@ -129,11 +129,11 @@ public sealed partial class Guardian(
             return;
         }
 
-        Warn(report, phaseStart, trail, now, actions);
+        Warn(report, trail, now, actions);
     }
 
     /// <summary>Pending warnings: a sustained condition that has held a quarter of its duration, once per episode.</summary>
-    private void Warn(TriggerReport report, DateTimeOffset phaseStart, IReadOnlyList<AuditRecord> trail, DateTimeOffset now, List<string> actions)
+    private void Warn(TriggerReport report, IReadOnlyList<AuditRecord> trail, DateTimeOffset now, List<string> actions)
     {
         foreach (var status in report.Checked)
         {
@@ -143,13 +143,16 @@ public sealed partial class Guardian(
             }
 
             var episode = $"{status.Id} since {Rfc3339.Format(since)}";
-            if (trail.Any(r => r.Entry.Action == AuditActions.TriggerPending && r.Entry.Subject == episode) || since < phaseStart.AddTicks(-1))
+            if (trail.Any(r => r.Entry.Action == AuditActions.TriggerPending && r.Entry.Subject == episode))
             {
                 continue;
             }
 
             audit.Record(RollbackPlaybook.Guardian, AuditActions.TriggerPending, episode, status.Reason);
-            notifier.Send($"pending-{status.Id}-{since.UtcTicks}", Notices.Pending(plan, status, since, sustain), notifier.PeopleOf([Identity.Roles.SalesOps]));
+            var firesWhen = status.Rule is SatisfactionLowRule low
+                ? $"If the daily mean stays below the threshold on {low.Days} service days in a row"
+                : $"If it holds until {LocalCalendar.Describe(since + sustain, plan.TimeZone)}";
+            notifier.Send($"pending-{status.Id}-{since.UtcTicks}", Notices.Pending(plan, status, since, firesWhen), notifier.PeopleOf([Identity.Roles.SalesOps]));
             actions.Add($"warned operations: {episode} is pending");
         }
     }
@@ -161,19 +164,24 @@ public sealed partial class Guardian(
         _ => null,
     };
 
-    private static bool HasActed(IReadOnlyList<AuditRecord> trail, string trigger)
+    /// <summary>
+    /// Whether the guardian already acted on this condition: an action on the trigger, not followed by an evaluation
+    /// that saw it clear, and not older than the condition itself (a directive issued after the last rollback, or an
+    /// error streak that began after it, is a new condition).
+    /// </summary>
+    private static bool HasActed(IReadOnlyList<AuditRecord> trail, TriggerStatus status)
     {
         for (var i = trail.Count - 1; i >= 0; i--)
         {
             var e = trail[i].Entry;
-            if (e.Subject != trigger)
+            if (e.Subject != status.Id)
             {
                 continue;
             }
 
             if (e.Action is AuditActions.Rollback or AuditActions.PartialRollback or AuditActions.RollbackProposed)
             {
-                return true;
+                return status.HeldSince is not { } since || e.At >= since;
             }
 
             if (e.Action == AuditActions.TriggerCleared)

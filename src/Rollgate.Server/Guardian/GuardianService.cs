@@ -6,8 +6,9 @@ using Rollgate.Server.Notifications;
 namespace Rollgate.Server.Guardian;
 
 /// <summary>
-/// Runs the guardian in the server: an evaluation every interval on the injected clock, and delivery of the
-/// notification queue at once when something is queued (and each interval, for retries).
+/// Runs the guardian in the server: an evaluation every interval on the injected clock (unless
+/// <c>Rollgate:Guardian:Enabled</c> is false), and delivery of the notification queue at once when something is
+/// queued, and every few seconds for retries.
 /// </summary>
 public sealed partial class GuardianService(Guardian guardian, DeliveryWorker deliveries, Notifier notifier, IOptions<RollgateOptions> options, TimeProvider clock, ILogger<GuardianService> logger)
     : BackgroundService
@@ -17,7 +18,11 @@ public sealed partial class GuardianService(Guardian guardian, DeliveryWorker de
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         notifier.Queued += OnQueued;
-        return Task.WhenAll(Task.Run(() => EvaluateLoop(stoppingToken), stoppingToken), Task.Run(() => DeliverLoop(stoppingToken), stoppingToken));
+        var deliver = Task.Run(() => DeliverLoop(stoppingToken), stoppingToken);
+
+        // With the guardian run by a scheduler ('rollgate guard --once'), the server still delivers what its own
+        // operations queue (manual rollbacks, directives, restores).
+        return options.Value.Guardian.Enabled ? Task.WhenAll(Task.Run(() => EvaluateLoop(stoppingToken), stoppingToken), deliver) : deliver;
     }
 
     public override void Dispose()

@@ -96,7 +96,8 @@ public sealed class RollbackPlaybook(
         audit.Record(Guardian, AuditActions.PartialRollback, trigger, $"back from {from.Id} to {to.Id}: {reason}");
         var about = $"partial-{now.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{trigger}";
         var people = notifier.PeopleOf(from.Cohort.Roles.Concat([Identity.Roles.SalesOps, Identity.Roles.Exec]));
-        notifier.Send(about, Notices.PartiallyRolledBack(plan, from, to, trigger, reason, now), people);
+        var queued = notifier.Send(about, Notices.PartiallyRolledBack(plan, from, to, trigger, reason, now), people);
+        audit.Record(Guardian, AuditActions.Notified, about, $"{queued} message(s) queued to {people.Count} people on {Describe(notifier.Channels)}");
         return started;
     }
 

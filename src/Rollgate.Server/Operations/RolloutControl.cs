@@ -41,6 +41,7 @@ public sealed class RolloutControl(
     SqliteLegalHolds holds,
     Notifications.SlackWebhook slack,
     Notifications.EmailSender email,
+    Notifications.Notifier notifier,
     TimeProvider clock)
 {
     /// <summary>
@@ -121,12 +122,19 @@ public sealed class RolloutControl(
         var started = new PhaseStarted(now, phase.Id, by, string.IsNullOrWhiteSpace(reason) ? null : (overrideRules ? "override: " : "") + reason);
         await recorder.RecordAsync(started, ct);
         audit.Record(by, overrideRules ? AuditActions.PhaseOverride : AuditActions.PhaseStarted, phase.Id, started.Reason ?? "approved");
+        TellCohort(phase, by, now);
         return started;
     }
 
     /// <summary>Refuses unless the phase may start: the checklist for the first, the previous phase's gate for the rest.</summary>
     private async Task CheckReadyAsync(Phase phase, DateTimeOffset now, CancellationToken ct)
     {
+        // Going back to an earlier phase narrows who may use the agents: it needs no gate (the seed's partial rollback).
+        if (await store.LatestPhaseStartAsync(null, EventRecorder.Through(now), ct) is { } latest && IndexOf(latest.Phase) > IndexOf(phase.Id))
+        {
+            return;
+        }
+
         if (plan.PreviousPhase(phase) is not { } previous)
         {
             var report = await checklist.JudgeAsync(ct);
@@ -188,6 +196,11 @@ public sealed class RolloutControl(
         var restored = new PhaseStarted(now, state.Start.Phase, by, string.IsNullOrWhiteSpace(reason) ? "kill switch on" : reason);
         await recorder.RecordAsync(restored, ct);
         audit.Record(by, AuditActions.KillSwitchOn, restored.Phase, restored.Reason);
+        if (plan.FindPhase(restored.Phase) is { } phase)
+        {
+            TellCohort(phase, by, now);
+        }
+
         return restored;
     }
 
@@ -351,6 +364,28 @@ public sealed class RolloutControl(
         await recorder.RecordAsync(resolved, ct);
         audit.Record(by, AuditActions.BugResolved, id, null);
         return resolved;
+    }
+
+    /// <summary>The people the agents are (again) available to are told so, on the configured channels.</summary>
+    private void TellCohort(Phase phase, string by, DateTimeOffset now)
+    {
+        var about = $"available-{phase.Id}-{now.UtcTicks}";
+        var people = notifier.PeopleOf(phase.Cohort.Roles);
+        var queued = notifier.Send(about, Notifications.Notices.Restored(plan, phase, by, now), people);
+        audit.Record(by, AuditActions.Notified, about, $"{queued} message(s) queued to {people.Count} people on {(notifier.Channels.Count == 0 ? "no configured channel" : string.Join(" and ", notifier.Channels))}");
+    }
+
+    private int IndexOf(string phaseId)
+    {
+        for (var i = 0; i < plan.Phases.Count; i++)
+        {
+            if (plan.Phases[i].Id == phaseId)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private void OperationsOnly(string by, string what)

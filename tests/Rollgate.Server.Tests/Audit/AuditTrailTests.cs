@@ -19,7 +19,7 @@ public sealed class AuditTrailTests
         await server.As("exec-01").PostAsJsonAsync("/v1/checklist/security-review/sign-off", new { note = "pen test passed" });
 
         var trail = await ops.GetFromJsonAsync<JsonObject>("/v1/audit");
-        Assert.Equal(["kill_switch_off", "kill_switch_on", "directive", "sign_off"], trail!["records"]!.AsArray().Select(r => (string)r!["action"]!));
+        Assert.Equal(["kill_switch_off", "kill_switch_on", "notified", "directive", "sign_off"], trail!["records"]!.AsArray().Select(r => (string)r!["action"]!));
         Assert.True((bool?)(await ops.GetFromJsonAsync<JsonObject>("/v1/audit/verify"))!["valid"]);
 
         using (var c = new SqliteConnection($"Data Source={server.DbPath}"))

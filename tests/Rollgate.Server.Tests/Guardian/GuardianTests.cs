@@ -253,4 +253,16 @@ public sealed class GuardianTests
     }
 
     private static string Sha(string text) => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+
+    [Fact]
+    [Trait("spec", "3.triggers")]
+    public async Task ANewDirective_AfterTheAgentsWereRestored_IsActedOn()
+    {
+        await using var host = await PilotAsync();
+        await host.AppendAsync([new Directive(Monday(10), "exec-01", "rollback", "first")]);
+        await host.EvaluateAt(Monday(10, 1));
+        await host.AppendAsync([new PhaseStarted(Monday(10, 2), "pilot", "so-01", "restored"), new Directive(Monday(10, 3), "exec-02", "rollback", "second")]);
+        await host.EvaluateAt(Monday(10, 4));
+        Assert.Equal(2, (await host.EventsAsync()).OfType<Rollback>().Count(r => r.Trigger == "executive-directive"));
+    }
 }

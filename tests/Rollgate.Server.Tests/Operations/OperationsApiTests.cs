@@ -45,7 +45,7 @@ public sealed class OperationsApiTests
         Assert.Equal("pilot", events.OfType<PhaseStarted>().Last().Phase);
 
         using var audit = SqliteAuditLog.Open(server.DbPath);
-        Assert.Equal(["kill_switch_off", "kill_switch_on"], audit.List().Select(r => r.Entry.Action));
+        Assert.Equal(["kill_switch_off", "kill_switch_on", "notified"], audit.List().Select(r => r.Entry.Action));
     }
 
     [Fact]

@@ -136,4 +136,24 @@ public sealed class PhaseApiTests
         var (started, body) = await Start(server.As("so-01"), "sdr");
         Assert.True(started == HttpStatusCode.OK, body);
     }
+
+    [Fact]
+    public async Task GoingBackToAnEarlierPhase_NeedsNoGate_AndTellsItsCohort()
+    {
+        await using var smtp = new Notifications.SmtpReceiver();
+        await using var server = await ServerFixture.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["Rollgate:Smtp:Host"] = "127.0.0.1",
+            ["Rollgate:Smtp:Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Rollgate:Smtp:From"] = "rollgate@example.com",
+        });
+        await server.StartPhaseAsync("sdr");
+        var (status, body) = await Start(server.As("so-01"), "pilot", new { reason = "incident rate too high for SDRs" });
+        Assert.True(status == HttpStatusCode.OK, body);
+
+        await server.Get<Rollgate.Server.Notifications.DeliveryWorker>().RunDueAsync();
+        var expected = server.Plan.Users.All.Where(u => u.Role == "sales_ops").Select(u => u.Email).Order();
+        Assert.Equal(expected, smtp.Received.SelectMany(m => m.To).Order());
+        Assert.Contains("the AI agents are available", smtp.Received.First().Data);
+    }
 }
