@@ -20,7 +20,7 @@ namespace Rollgate.Benchmarks.Access;
 /// The FeatureManagement side has one feature flag per task of the pilot, built from the GTM plan into an
 /// in-memory <see cref="IConfiguration"/>: <c>Microsoft.Targeting</c> with the cohort's roles as groups at 100%
 /// (default 0%), and <c>Microsoft.TimeWindow</c> with the pilot's hours recurring weekly on its days, both
-/// required. Its settings are cached as <c>AddFeatureManagement()</c> does, and its targeting context (the user
+/// required. Its bound filter settings are cached in a <see cref="MemoryCache"/>, and its targeting context (the user
 /// and the user's role) is built once per case, outside the measured call. Not sealed: BenchmarkDotNet derives
 /// from it.
 /// </remarks>
