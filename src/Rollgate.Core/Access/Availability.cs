@@ -42,8 +42,7 @@ public sealed class Availability
             return true;
         }
 
-        var local = TimeZoneInfo.ConvertTime(at, zone).DateTime;
-        return IsOpenLocal(local);
+        return IsOpenLocal(ZoneOffsets.For(zone).ToLocal(at));
     }
 
     public bool IsOpenLocal(DateTime local)

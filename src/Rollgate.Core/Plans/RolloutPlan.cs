@@ -65,13 +65,38 @@ public sealed record Phase(
     IReadOnlyList<string> Goals,
     IReadOnlyList<string> Monitoring)
 {
-    public bool IsEnabled(string task) => Tasks.Contains(task);
+    /// <summary>Whether the phase enables <paramref name="task"/>, compared ordinally.</summary>
+    /// <remarks>A loop rather than LINQ's <c>Contains</c>: asked on every access decision, of a list of two or three.</remarks>
+    public bool IsEnabled(string task)
+    {
+        for (var i = 0; i < Tasks.Count; i++)
+        {
+            if (string.Equals(Tasks[i], task))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }
 
 /// <summary>Who a phase serves: the roles it admits, and the head count the plan expects.</summary>
 public sealed record Cohort(IReadOnlyList<string> Roles, int? MinSize, int? MaxSize, string? Description)
 {
-    public bool Admits(string role) => Roles.Contains(role);
+    /// <summary>Whether the cohort admits <paramref name="role"/>, compared ordinally; a loop for the same reason as <see cref="Phase.IsEnabled"/>.</summary>
+    public bool Admits(string role)
+    {
+        for (var i = 0; i < Roles.Count; i++)
+        {
+            if (string.Equals(Roles[i], role))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }
 
 /// <summary>Per-user hourly limits; outside <see cref="PeakHours"/> the off-hours limit applies (when set).</summary>

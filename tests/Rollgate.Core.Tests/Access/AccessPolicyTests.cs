@@ -108,6 +108,30 @@ public sealed class AccessPolicyTests
     }
 
     [Theory]
+    [Trait("spec", "4.task_not_enabled")]
+    [InlineData("Lead_Summary")]
+    [InlineData("lead_summary ")]
+    [InlineData("")]
+    public async Task Access_TaskNamedAlmostLikeAnEnabledOne_IsTaskNotEnabled(string task)
+    {
+        var decision = await DecideAsync(InPhase("pilot"), "so-01", task, MondayMorning);
+
+        Assert.Equal("task_not_enabled", decision.ReasonName);
+    }
+
+    [Theory]
+    [Trait("spec", "4.not_in_cohort")]
+    [InlineData("sales_ops", true)]
+    [InlineData("sdr", true)]
+    [InlineData("Sales_Ops", false)]
+    [InlineData("ae", false)]
+    [InlineData("", false)]
+    public void Cohort_AdmitsExactlyItsRoles(string role, bool admitted)
+    {
+        Assert.Equal(admitted, Plan.FindPhase("sdr")!.Cohort.Admits(role));
+    }
+
+    [Theory]
     [Trait("spec", "4.ok")]
     [InlineData("sdr", "sdr-01", "follow_up")]
     [InlineData("full", "ae-01", "risk_analysis")]
