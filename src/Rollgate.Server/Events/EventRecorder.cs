@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Rollgate.Core.Events;
 using Rollgate.Storage;
+using Rollgate.Storage.Sqlite;
 
 namespace Rollgate.Server.Events;
 
@@ -12,21 +13,26 @@ public sealed class EventRejectedException(IReadOnlyList<ImportError> errors)
 }
 
 /// <summary>
-/// Records the server's events. Requests hand their events to one writer, which appends whatever has queued up
-/// in one transaction (group commit): under load a commit serves many requests, and each request returns only
-/// once its events are stored, so the next request sees them.
+/// Records the server's events, and the answers of its agent runs. Requests hand them to one writer, which stores
+/// whatever has queued up in one transaction (group commit): under load a commit serves many requests, and each
+/// request returns only once its events are stored, so the next request sees them. Being the only writer of the
+/// hot path also keeps requests from queueing on SQLite's write lock, whose busy handler waits by sleeping.
 /// </summary>
 public sealed class EventRecorder : IAsyncDisposable
 {
     private const int MaxBatch = 512;
 
     private readonly IEventStore _store;
+    private readonly SqliteRunOutputs? _outputs;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
 
-    public EventRecorder(IEventStore store)
+    /// <param name="store">Where the events go.</param>
+    /// <param name="outputs">Where the answers of <see cref="RecordRunAsync"/> go; without it that method throws.</param>
+    public EventRecorder(IEventStore store, SqliteRunOutputs? outputs = null)
     {
         _store = store;
+        _outputs = outputs;
         _writer = Task.Run(WriteLoop);
     }
 
@@ -39,9 +45,25 @@ public sealed class EventRecorder : IAsyncDisposable
     public Task RecordAsync(RolloutEvent evt, CancellationToken cancellationToken = default) => RecordAsync([evt], cancellationToken);
 
     /// <summary>Stores the events together (all or none) and returns once they are stored.</summary>
-    public Task RecordAsync(IReadOnlyList<RolloutEvent> events, CancellationToken cancellationToken = default)
+    public Task RecordAsync(IReadOnlyList<RolloutEvent> events, CancellationToken cancellationToken = default) => Enqueue(events, null, cancellationToken);
+
+    /// <summary>
+    /// Keeps an agent's answer, then records its run: the answer is stored before the event, so that a run event
+    /// never points at an answer that is missing. When the answer cannot be kept, the run is not recorded.
+    /// </summary>
+    public Task RecordRunAsync(RunOutput output, Run run, CancellationToken cancellationToken = default)
     {
-        var pending = new Pending(events, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (_outputs is null)
+        {
+            throw new InvalidOperationException("this recorder was made without a store for run outputs");
+        }
+
+        return Enqueue([run], output, cancellationToken);
+    }
+
+    private Task Enqueue(IReadOnlyList<RolloutEvent> events, RunOutput? output, CancellationToken cancellationToken)
+    {
+        var pending = new Pending(events, output, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_queue.Writer.TryWrite(pending))
         {
             throw new ObjectDisposedException(nameof(EventRecorder));
@@ -74,6 +96,12 @@ public sealed class EventRecorder : IAsyncDisposable
 
     private async Task Write(List<Pending> batch)
     {
+        SaveOutputs(batch);
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
         try
         {
             var result = await _store.AppendAsync(batch.SelectMany(p => p.Events).ToList());
@@ -114,5 +142,47 @@ public sealed class EventRecorder : IAsyncDisposable
         }
     }
 
-    private sealed record Pending(IReadOnlyList<RolloutEvent> Events, TaskCompletionSource Done);
+    /// <summary>
+    /// Stores the batch's answers in one transaction (one by one when that fails, so that one request's failure is
+    /// its own); a request whose answer could not be kept fails and leaves the batch before its events are written.
+    /// </summary>
+    private void SaveOutputs(List<Pending> batch)
+    {
+        var outputs = batch.Where(p => p.Output is not null).ToList();
+        if (outputs.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            _outputs!.SaveAll(outputs.Select(p => p.Output!));
+            return;
+        }
+        catch (Exception) when (outputs.Count > 1)
+        {
+            // Retried one by one below.
+        }
+        catch (Exception ex)
+        {
+            outputs[0].Done.TrySetException(ex);
+            batch.Remove(outputs[0]);
+            return;
+        }
+
+        foreach (var p in outputs)
+        {
+            try
+            {
+                _outputs!.SaveAll([p.Output!]);
+            }
+            catch (Exception ex)
+            {
+                p.Done.TrySetException(ex);
+                batch.Remove(p);
+            }
+        }
+    }
+
+    private sealed record Pending(IReadOnlyList<RolloutEvent> Events, RunOutput? Output, TaskCompletionSource Done);
 }

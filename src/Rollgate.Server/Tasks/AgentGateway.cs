@@ -30,7 +30,6 @@ public sealed partial class AgentGateway(
     ICrmStore crm,
     AgentRunner agents,
     EventRecorder recorder,
-    SqliteRunOutputs outputs,
     HourlyRateLimiter limiter,
     TimeProvider clock,
     ILogger<AgentGateway> logger)
@@ -99,8 +98,8 @@ public sealed partial class AgentGateway(
         };
 
         // The answer is kept before the run is recorded: a run event never points at an answer that is missing.
-        outputs.Save(new RunOutput(runId, now, user, task, outcome.RunOutcome, record, asOf, body.ToJsonString()));
-        await recorder.RecordAsync(
+        await recorder.RecordRunAsync(
+            new RunOutput(runId, now, user, task, outcome.RunOutcome, record, asOf, body.ToJsonString()),
             new Run(now, runId, user, task, kind, Math.Round(latency, 3), Engine: usage?.Engine ?? agents.Engine.Name, Model: usage?.Model,
                 InputTokens: usage?.InputTokens, OutputTokens: usage?.OutputTokens),
             ct);

@@ -23,8 +23,9 @@ public sealed class SqliteCrmStore : ICrmStore, IDisposable
 
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly PreparedReads _reads;
 
-    private SqliteCrmStore(string connectionString) => _connectionString = connectionString;
+    private SqliteCrmStore(string connectionString) => (_connectionString, _reads) = (connectionString, new PreparedReads(connectionString));
 
     public string Path { get; private init; } = "";
 
@@ -33,6 +34,7 @@ public sealed class SqliteCrmStore : ICrmStore, IDisposable
 
     public void Dispose()
     {
+        _reads.Dispose();
         SqliteConnection.ClearAllPools();
         _writeLock.Dispose();
     }
@@ -111,7 +113,7 @@ public sealed class SqliteCrmStore : ICrmStore, IDisposable
 
     public async Task<AgentInput?> LeadInputAsync(string leadId, DateOnly asOf, CancellationToken ct = default)
     {
-        using var c = Connect();
+        using var c = _reads.Rent();
         var leads = await ReadAsync(c, "SELECT body FROM crm_leads WHERE id = $id", CrmJson.ReadLead, ct, ("$id", leadId));
         if (leads is not [var lead])
         {
@@ -131,7 +133,7 @@ public sealed class SqliteCrmStore : ICrmStore, IDisposable
 
     public async Task<AgentInput?> OpportunityInputAsync(string opportunityId, DateOnly asOf, CancellationToken ct = default)
     {
-        using var c = Connect();
+        using var c = _reads.Rent();
         var opportunities = await ReadAsync(c, "SELECT body FROM crm_opportunities WHERE id = $id", CrmJson.ReadOpportunity, ct, ("$id", opportunityId));
         if (opportunities is not [var opp])
         {
@@ -174,13 +176,12 @@ public sealed class SqliteCrmStore : ICrmStore, IDisposable
         return CrmCounts.Of([.. Enumerable.Range(0, Tables.Length).Select(r.GetInt64)]);
     }
 
-    private static Task<List<Contact>> AccountContactsAsync(SqliteConnection c, string accountId, CancellationToken ct) =>
+    private static Task<List<Contact>> AccountContactsAsync(PreparedReads.Lease c, string accountId, CancellationToken ct) =>
         ReadAsync(c, "SELECT body FROM crm_contacts WHERE account_id = $account ORDER BY seq", CrmJson.ReadContact, ct, ("$account", accountId));
 
-    private static async Task<List<string>> CompetitorsAsync(SqliteConnection c, CancellationToken ct)
+    private static async Task<List<string>> CompetitorsAsync(PreparedReads.Lease c, CancellationToken ct)
     {
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT name FROM crm_competitors ORDER BY seq";
+        var cmd = c.Command("SELECT name FROM crm_competitors ORDER BY seq");
         using var r = await cmd.ExecuteReaderAsync(ct);
         var names = new List<string>();
         while (await r.ReadAsync(ct))
@@ -208,10 +209,9 @@ public sealed class SqliteCrmStore : ICrmStore, IDisposable
 
     /// <summary>The records a query's <c>body</c> column holds, read back as CrmJson wrote them.</summary>
     private static async Task<List<T>> ReadAsync<T>(
-        SqliteConnection c, string sql, Func<JsonElement, List<string>, string, T> read, CancellationToken ct, params (string Name, object? Value)[] parameters)
+        PreparedReads.Lease c, string sql, Func<JsonElement, List<string>, string, T> read, CancellationToken ct, params (string Name, object? Value)[] parameters)
     {
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = sql;
+        var cmd = c.Command(sql);
         foreach (var (name, value) in parameters)
         {
             cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);

@@ -18,8 +18,9 @@ public sealed class SqliteEventStore : IEventStore
     private readonly string _connectionString;
     private readonly Dictionary<string, long> _names = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly PreparedReads _reads;
 
-    private SqliteEventStore(string connectionString) => _connectionString = connectionString;
+    private SqliteEventStore(string connectionString) => (_connectionString, _reads) = (connectionString, new PreparedReads(connectionString));
 
     public string Path { get; private init; } = "";
 
@@ -28,6 +29,7 @@ public sealed class SqliteEventStore : IEventStore
 
     public void Dispose()
     {
+        _reads.Dispose();
         SqliteConnection.ClearAllPools();
         _writeLock.Dispose();
     }
@@ -37,6 +39,11 @@ public sealed class SqliteEventStore : IEventStore
 
     public Task<ImportResult> AppendAsync(IEnumerable<RolloutEvent> events, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        if (events is IReadOnlyCollection<RolloutEvent> { Count: <= FewEvents } few)
+        {
+            return AppendFewAsync(few, progress, cancellationToken);
+        }
+
         return WriteAsync(Serialize(events, progress, cancellationToken), "append", cancellationToken);
 
         static IEnumerable<(long Line, ReadOnlyMemory<byte> Bytes)> Serialize(IEnumerable<RolloutEvent> events, IProgress<ImportProgress>? progress, CancellationToken ct)
@@ -140,6 +147,73 @@ public sealed class SqliteEventStore : IEventStore
         }
     }
 
+    /// <summary>Up to this many events, an append is written by <see cref="AppendFewAsync"/>.</summary>
+    private const int FewEvents = BatchSize;
+
+    /// <summary>
+    /// A few events, as the server records for a batch of requests: serialized, checked and written on the caller's
+    /// thread, in one transaction with the same checks as <see cref="WriteAsync"/>, whose two-thread pipeline (two
+    /// tasks and a channel per call) pays for itself only on large imports.
+    /// </summary>
+    private async Task<ImportResult> AppendFewAsync(IReadOnlyCollection<RolloutEvent> events, IProgress<ImportProgress>? progress, CancellationToken ct)
+    {
+        const string source = "append";
+        var errors = new List<ImportError>();
+        var parsed = new List<ParsedLine>(events.Count);
+        long line = 0;
+        foreach (var e in events)
+        {
+            line++;
+            var body = Utf8Lines.Trim(EventJson.SerializeToUtf8(e));
+            if (EventJson.TryParse(body, out var evt, out var error))
+            {
+                parsed.Add(new ParsedLine(line, evt!, body, EventDigest.Of(body.Span)));
+            }
+            else
+            {
+                errors.Add(new ImportError(source, line, error!));
+            }
+        }
+
+        progress?.Report(new ImportProgress(line, 0, null));
+        await _writeLock.WaitAsync(ct);
+        try
+        {
+            using var c = Connect();
+            using var writer = new SqliteEventWriter(c, _names);
+            try
+            {
+                foreach (var p in parsed)
+                {
+                    if (writer.Write(p.Event, p.Body.Span, p.Digest, p.Line) is { } problem)
+                    {
+                        errors.Add(new ImportError(source, p.Line, problem));
+                    }
+                }
+
+                errors.AddRange(writer.ResolvePending().Select(p => new ImportError(source, p.Line, p.Message)));
+            }
+            catch
+            {
+                writer.Rollback();
+                throw;
+            }
+
+            if (errors.Count > 0)
+            {
+                writer.Rollback();
+                return new ImportResult(0, 0, [.. errors.OrderBy(e => e.Line)]);
+            }
+
+            writer.Commit();
+            return new ImportResult(writer.Imported, writer.Duplicates, []);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
     private readonly record struct ParsedLine(long Line, RolloutEvent Event, ReadOnlyMemory<byte> Body, long Digest);
 
     /// <summary>Parses and hashes every line; bad lines go to <paramref name="errors"/>, complete before the channel completes.</summary>
@@ -234,12 +308,12 @@ public sealed class SqliteEventStore : IEventStore
 
     // ---- queries (IEventHistory) ----
 
+    // Asked on every agent request (the current phase): prepared once per connection.
     public ValueTask<PhaseStarted?> LatestPhaseStartAsync(string? phase, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
-        using var c = Connect();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT ts, phase, by, reason FROM control WHERE type = 'phase_started' AND ts < $at"
-            + (phase is null ? "" : " AND phase = $phase") + " ORDER BY ts DESC, seq DESC LIMIT 1";
+        using var lease = _reads.Rent();
+        var cmd = lease.Command("SELECT ts, phase, by, reason FROM control WHERE type = 'phase_started' AND ts < $at"
+            + (phase is null ? "" : " AND phase = $phase") + " ORDER BY ts DESC, seq DESC LIMIT 1");
         cmd.Parameters.AddWithValue("$at", at.UtcTicks);
         if (phase is not null)
         {
@@ -253,9 +327,8 @@ public sealed class SqliteEventStore : IEventStore
 
     public ValueTask<Rollback?> LatestRollbackAsync(DateTimeOffset at, CancellationToken cancellationToken = default)
     {
-        using var c = Connect();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT ts, trigger, by, reason FROM control WHERE type = 'rollback' AND ts < $at ORDER BY ts DESC, seq DESC LIMIT 1";
+        using var lease = _reads.Rent();
+        var cmd = lease.Command("SELECT ts, trigger, by, reason FROM control WHERE type = 'rollback' AND ts < $at ORDER BY ts DESC, seq DESC LIMIT 1");
         cmd.Parameters.AddWithValue("$at", at.UtcTicks);
         using var r = cmd.ExecuteReader();
         Rollback? result = r.Read() ? new Rollback(Instant(r.GetInt64(0)), r.GetString(1), OptionalString(r, 2), OptionalString(r, 3)) : null;

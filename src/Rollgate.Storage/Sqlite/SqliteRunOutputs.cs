@@ -22,23 +22,38 @@ public sealed class SqliteRunOutputs : IDisposable
 
     public void Dispose() => SqliteConnection.ClearAllPools();
 
-    public void Save(RunOutput output)
+    public void Save(RunOutput output) => SaveAll([output]);
+
+    /// <summary>Stores the outputs in one transaction: all or none.</summary>
+    public void SaveAll(IEnumerable<RunOutput> outputs)
     {
         using var c = SqliteFile.Connect(_connectionString);
+        using var tx = c.BeginTransaction(deferred: false);
         using var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
         cmd.CommandText = """
             INSERT INTO run_outputs(run, ts, user, task, outcome, record, as_of, body)
             VALUES ($run, $ts, $user, $task, $outcome, $record, $as_of, $body)
             """;
-        cmd.Parameters.AddWithValue("$run", output.Run);
-        cmd.Parameters.AddWithValue("$ts", output.Ts.UtcTicks);
-        cmd.Parameters.AddWithValue("$user", output.User);
-        cmd.Parameters.AddWithValue("$task", output.Task);
-        cmd.Parameters.AddWithValue("$outcome", output.Outcome);
-        cmd.Parameters.AddWithValue("$record", output.Record);
-        cmd.Parameters.AddWithValue("$as_of", output.AsOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
-        cmd.Parameters.AddWithValue("$body", (object?)output.Body ?? DBNull.Value);
-        cmd.ExecuteNonQuery();
+        var (run, ts, user, task, outcome, record, asOf, body) = (
+            cmd.Parameters.Add("$run", SqliteType.Text), cmd.Parameters.Add("$ts", SqliteType.Integer), cmd.Parameters.Add("$user", SqliteType.Text),
+            cmd.Parameters.Add("$task", SqliteType.Text), cmd.Parameters.Add("$outcome", SqliteType.Text), cmd.Parameters.Add("$record", SqliteType.Text),
+            cmd.Parameters.Add("$as_of", SqliteType.Text), cmd.Parameters.Add("$body", SqliteType.Text));
+        cmd.Prepare();
+        foreach (var output in outputs)
+        {
+            run.Value = output.Run;
+            ts.Value = output.Ts.UtcTicks;
+            user.Value = output.User;
+            task.Value = output.Task;
+            outcome.Value = output.Outcome;
+            record.Value = output.Record;
+            asOf.Value = output.AsOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            body.Value = (object?)output.Body ?? DBNull.Value;
+            cmd.ExecuteNonQuery();
+        }
+
+        tx.Commit();
     }
 
     public RunOutput? Find(string run)

@@ -21,12 +21,17 @@ public sealed class SqliteTokenStore : IDisposable
     public const string Prefix = "rg_";
 
     private readonly string _connectionString;
+    private readonly PreparedReads _reads;
 
-    private SqliteTokenStore(string connectionString) => _connectionString = connectionString;
+    private SqliteTokenStore(string connectionString) => (_connectionString, _reads) = (connectionString, new PreparedReads(connectionString));
 
     public static SqliteTokenStore Open(string path) => new(SqliteFile.Open(path));
 
-    public void Dispose() => SqliteConnection.ClearAllPools();
+    public void Dispose()
+    {
+        _reads.Dispose();
+        SqliteConnection.ClearAllPools();
+    }
 
     /// <summary>Creates a token for <paramref name="user"/>; the returned text is the only copy there will be.</summary>
     public (TokenRecord Record, string Token) Create(string user, DateTimeOffset now)
@@ -43,7 +48,10 @@ public sealed class SqliteTokenStore : IDisposable
         return (new TokenRecord(id, user, now, null), token);
     }
 
-    /// <summary>The user a token belongs to, or null when it is unknown or revoked.</summary>
+    /// <summary>
+    /// The user a token belongs to, or null when it is unknown or revoked. Asked of the store every time (one
+    /// prepared, indexed lookup), so that a revocation by any process holds from the next request on.
+    /// </summary>
     public string? Authenticate(string token)
     {
         if (string.IsNullOrEmpty(token) || !token.StartsWith(Prefix, StringComparison.Ordinal))
@@ -51,9 +59,8 @@ public sealed class SqliteTokenStore : IDisposable
             return null;
         }
 
-        using var c = SqliteFile.Connect(_connectionString);
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT user FROM tokens WHERE hash = $hash AND revoked IS NULL";
+        using var lease = _reads.Rent();
+        var cmd = lease.Command("SELECT user FROM tokens WHERE hash = $hash AND revoked IS NULL");
         cmd.Parameters.AddWithValue("$hash", Hash(token));
         return cmd.ExecuteScalar() as string;
     }

@@ -1,0 +1,104 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using Rollgate.LoadTest;
+
+// dotnet run -c Release --project bench/Rollgate.LoadTest -- [--duration 20] [--connections 16,64] [--repeat 3] [--separate]
+// (see bench/README.md, "Load test")
+if (args is ["serve", var plan, var db])
+{
+    return await ServerHost.ServeAsync(plan, db);
+}
+
+LoadOptions options;
+try
+{
+    options = LoadOptions.Parse(args);
+}
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine(ex.Message);
+    return 2;
+}
+
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop.Cancel();
+};
+
+using var store = await LoadStore.CreateAsync(stop.Token);
+await using var server = options.Separate ? await ServerHost.StartProcessAsync(store, stop.Token) : await ServerHost.StartInProcessAsync(store, stop.Token);
+Console.WriteLine(Invariant($"Rollgate load test: {Environment.ProcessorCount} cores, .NET {Environment.Version}, server {(server.IsSeparate ? "in a separate process" : "in this process")} on {server.Url}"));
+Console.WriteLine(Invariant($"{store.Tokens.Count} users with a token each, {store.Leads.Count} leads, hourly limit raised to {LoadStore.RaisedHourlyLimit}; warm-up {options.Warmup.TotalSeconds} s, runs of {options.Duration.TotalSeconds} s, repeated {options.Repeat} time(s)"));
+Console.WriteLine();
+
+var leadBodies = store.Leads.Select(l => Encoding.UTF8.GetBytes($$"""{"lead_id":"{{l}}"}""")).ToArray();
+var auth = store.Tokens.Select(t => new AuthenticationHeaderValue("Bearer", t.Token)).ToArray();
+var endpoints = new (string Name, ClosedLoop.RequestFactory Request)[]
+{
+    ("GET /healthz", _ => new HttpRequestMessage(HttpMethod.Get, "/healthz")),
+    ("POST /v1/tasks/lead_summary", sequence =>
+    {
+        // Consecutive requests go to different people and different leads, so that no cache of one answers all.
+        var message = new HttpRequestMessage(HttpMethod.Post, "/v1/tasks/lead_summary") { Content = new ByteArrayContent(leadBodies[(sequence * 7) % leadBodies.Length]) };
+        message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        message.Headers.Authorization = auth[sequence % auth.Length];
+        return message;
+    }),
+};
+
+var results = new List<LoadResult>();
+Console.WriteLine(Header());
+for (var round = 1; round <= options.Repeat; round++)
+{
+    foreach (var connections in options.Connections)
+    {
+        foreach (var (name, request) in endpoints)
+        {
+            var result = await ClosedLoop.RunAsync(server.Url, name, connections, options.Warmup, options.Duration, request, server.Process, stop.Token);
+            results.Add(result);
+            Console.WriteLine(Row(result.Endpoint, result.Connections, result.RequestsPerSecond, result.P50Ms, result.P99Ms, result.MaxMs, result.Failed, result.CpuMicrosPerRequest)
+                + (result.Failed > 0 ? "  " + string.Join(", ", result.Failures.Select(f => $"{f.Key}: {f.Value}")) : ""));
+        }
+    }
+}
+
+Console.WriteLine();
+Console.WriteLine(options.Repeat > 1 ? Invariant($"Medians of {options.Repeat} runs (failed: the sum):") : "Summary:");
+Console.WriteLine(Header());
+var met = true;
+foreach (var connections in options.Connections)
+{
+    var medians = endpoints.Select(e => Median(results.Where(r => r.Endpoint == e.Name && r.Connections == connections).ToList())).ToArray();
+    foreach (var m in medians)
+    {
+        Console.WriteLine(Row(m.Endpoint, connections, m.Rps, m.P50, m.P99, m.Max, m.Failed, m.Cpu));
+    }
+
+    var (bare, task) = (medians[0], medians[1]);
+    var ratio = bare.Rps / task.Rps;
+    var ok = ratio <= 3 && task.Failed == 0 && bare.Failed == 0;
+    met &= ok;
+    Console.WriteLine(Invariant($"  {connections} connections: the bare endpoint serves {ratio:0.00}x the task's requests/s, p99 {task.P99 / bare.P99:0.0}x; goal (within 3x, no failed request): {(ok ? "met" : "NOT met")}"));
+}
+
+return met ? 0 : 1;
+
+static string Header() => Invariant($"{"endpoint",-28} {"conns",5} {"req/s",9} {"p50 ms",8} {"p99 ms",8} {"max ms",8} {"failed",7} {"cpu µs/req",11}");
+
+static string Row(string endpoint, int connections, double rps, double p50, double p99, double max, long failed, double cpu) =>
+    Invariant($"{endpoint,-28} {connections,5} {rps,9:0} {p50,8:0.00} {p99,8:0.00} {max,8:0.0} {failed,7} {cpu,11:0}");
+
+static (string Endpoint, double Rps, double P50, double P99, double Max, long Failed, double Cpu) Median(List<LoadResult> runs) => (
+    runs[0].Endpoint, Mid(runs.Select(r => r.RequestsPerSecond)), Mid(runs.Select(r => r.P50Ms)), Mid(runs.Select(r => r.P99Ms)),
+    Mid(runs.Select(r => r.MaxMs)), runs.Sum(r => r.Failed), Mid(runs.Select(r => r.CpuMicrosPerRequest)));
+
+static double Mid(IEnumerable<double> values)
+{
+    var sorted = values.Order().ToArray();
+    return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+}
+
+static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
