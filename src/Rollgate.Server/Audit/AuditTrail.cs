@@ -19,6 +19,9 @@ public static class AuditActions
     public const string BugResolved = "bug_resolved";
     public const string Rollback = "rollback";
     public const string PartialRollback = "partial_rollback";
+
+    /// <summary>A full-rollback trigger that fired with another that acted first: it counts as acted on too.</summary>
+    public const string RollbackJoined = "rollback_joined";
     public const string RollbackProposed = "rollback_proposed";
     public const string TriggerPending = "trigger_pending";
     public const string TriggerCleared = "trigger_cleared";
@@ -26,6 +29,7 @@ public static class AuditActions
     public const string LegalHold = "legal_hold";
     public const string LegalHoldReleased = "legal_hold_released";
     public const string Snapshot = "snapshot";
+    public const string RollbackStepFailed = "rollback_step_failed";
     public const string IncidentReviewOpened = "incident_review_opened";
     public const string IncidentReviewRecorded = "incident_review_recorded";
     public const string IncidentFindingsRecorded = "incident_findings_recorded";
@@ -42,6 +46,8 @@ public sealed class AuditTrail(SqliteAuditLog log, TimeProvider clock)
         log.Append(new AuditEntry(clock.GetUtcNow(), actor, action, subject, reason));
 
     public IReadOnlyList<AuditRecord> List() => log.List();
+
+    public IReadOnlyList<AuditRecord> List(params string[] actions) => log.List(actions);
 
     public AuditVerification Verify() => log.Verify();
 }

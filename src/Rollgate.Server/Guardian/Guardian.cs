@@ -78,7 +78,7 @@ public sealed partial class Guardian(
         var actions = new List<string>();
         var report = await new TriggerEvaluator(plan, store).EvaluateAsync(at, ct);
         var state = await PhaseState.AtAsync(plan, store, at, ct);
-        var trail = audit.List();
+        var trail = audit.List(AuditActions.Rollback, AuditActions.RollbackJoined, AuditActions.PartialRollback, AuditActions.RollbackProposed, AuditActions.TriggerCleared, AuditActions.TriggerPending);
 
         if (state.Current is { } phase)
         {
@@ -107,6 +107,11 @@ public sealed partial class Guardian(
         if (fired.FirstOrDefault(s => s.Rule.Kind == TriggerKind.Rollback) is { } full)
         {
             var outcome = await playbook.FullAsync(full.Id, full.Reason, RollbackPlaybook.Guardian, full.HeldSince, phase, ct);
+            foreach (var other in fired.Where(s => s.Rule.Kind == TriggerKind.Rollback && s != full))
+            {
+                audit.Record(RollbackPlaybook.Guardian, AuditActions.RollbackJoined, other.Id, $"fired with {full.Id}, which rolled back: {other.Reason}");
+            }
+
             actions.Add($"rolled back ({full.Id}): agents off at {Rfc3339.Format(outcome.Event.Ts)}; incident {outcome.Incident}; {outcome.Notifications} notification(s) queued");
             return;
         }
@@ -179,7 +184,7 @@ public sealed partial class Guardian(
                 continue;
             }
 
-            if (e.Action is AuditActions.Rollback or AuditActions.PartialRollback or AuditActions.RollbackProposed)
+            if (e.Action is AuditActions.Rollback or AuditActions.RollbackJoined or AuditActions.PartialRollback or AuditActions.RollbackProposed)
             {
                 return status.HeldSince is not { } since || e.At >= since;
             }

@@ -13,7 +13,7 @@ using Rollgate.Storage.Sqlite;
 namespace Rollgate.Server.Guardian;
 
 /// <summary>What a rollback did, step by step, for the record and for whoever asked.</summary>
-public sealed record RollbackOutcome(Rollback Event, string Incident, int Notifications, Snapshot? Snapshot, string? SnapshotProblem, DateTimeOffset ReviewDue, DateTimeOffset FindingsDue)
+public sealed record RollbackOutcome(Rollback Event, string Incident, int Notifications, Snapshot? Snapshot, string? Problems, DateTimeOffset ReviewDue, DateTimeOffset FindingsDue)
 {
     public JsonObject ToJson() => new()
     {
@@ -21,7 +21,7 @@ public sealed record RollbackOutcome(Rollback Event, string Incident, int Notifi
         ["incident"] = Incident,
         ["notifications"] = Notifications,
         ["snapshot"] = Snapshot is { } s ? new JsonObject { ["path"] = s.Path, ["sha256"] = s.Sha256, ["bytes"] = s.Bytes } : null,
-        ["snapshot_problem"] = SnapshotProblem,
+        ["problems"] = Problems,
         ["review_due"] = Rfc3339.Format(ReviewDue),
         ["findings_due"] = Rfc3339.Format(FindingsDue),
     };
@@ -57,33 +57,42 @@ public sealed class RollbackPlaybook(
         var incident = IncidentId(now, trigger);
         var (reviewDue, findingsDue) = (now + Due("incident_review", TimeSpan.FromHours(24)), now + Due("publish_findings", TimeSpan.FromHours(48)));
 
-        // 2. Everyone in the cohort is told (queued; delivery never holds up the steps that follow).
-        var notice = Notices.RolledBack(plan, phase, trigger, reason, since ?? now, now, incident, reviewDue, findingsDue);
-        var cohort = notifier.PeopleOf(phase.Cohort.Roles.Concat([Identity.Roles.SalesOps, Identity.Roles.Exec]));
-        var queued = notifier.Send(incident, notice, cohort);
-        audit.Record(by, AuditActions.Notified, incident, $"{queued} message(s) queued to {cohort.Count} people on {Describe(notifier.Channels)}");
+        // Each later step stands alone: one that fails is on the record, and the others still happen.
+        var problems = new List<string>();
 
-        // 3. Preserve: a hold first (it stops any purge at once), then the snapshot.
-        var hold = holds.Place($"rollback {incident}: {trigger}", now);
-        audit.Record(by, AuditActions.LegalHold, incident, $"legal hold {hold.Id} placed");
-        reviews.Open(incident, now, trigger, phase.Id, reason, reviewDue, findingsDue);
-        audit.Record(by, AuditActions.IncidentReviewOpened, incident, $"review due {Rfc3339.Format(reviewDue)}, findings due {Rfc3339.Format(findingsDue)}");
+        // 2. Everyone in the cohort is told (queued; delivery never holds up the steps that follow).
+        var queued = Step("notify", problems, by, incident, () =>
+        {
+            var notice = Notices.RolledBack(plan, phase, trigger, reason, since ?? now, now, incident, reviewDue, findingsDue);
+            var cohort = notifier.PeopleOf(phase.Cohort.Roles.Concat([Identity.Roles.SalesOps, Identity.Roles.Exec]));
+            var n = notifier.Send(incident, notice, cohort);
+            audit.Record(by, AuditActions.Notified, incident, $"{n} message(s) queued to {cohort.Count} people on {Describe(notifier.Channels)}");
+            return n;
+        });
+
+        // 3. Preserve: a hold first (it stops any purge at once), then the incident, then the snapshot.
+        Step("legal hold", problems, by, incident, () =>
+        {
+            var hold = holds.Place($"rollback {incident}: {trigger}", now);
+            audit.Record(by, AuditActions.LegalHold, incident, $"legal hold {hold.Id} placed");
+            return 0;
+        });
+        Step("incident review", problems, by, incident, () =>
+        {
+            reviews.Open(incident, now, trigger, phase.Id, reason, reviewDue, findingsDue);
+            audit.Record(by, AuditActions.IncidentReviewOpened, incident, $"review due {Rfc3339.Format(reviewDue)}, findings due {Rfc3339.Format(findingsDue)}");
+            return 0;
+        });
 
         Snapshot? snapshot = null;
-        string? problem = null;
-        try
+        Step("snapshot", problems, by, incident, () =>
         {
             snapshot = SqliteSnapshot.Create(options.Value.Db, Path.Combine(SnapshotFolder(), $"rollgate-{incident}.db"));
             reviews.AttachSnapshot(incident, snapshot);
             audit.Record(by, AuditActions.Snapshot, incident, $"{snapshot.Path} sha256 {snapshot.Sha256}");
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
-        {
-            // The hold still keeps every record; the failure is on the record, for a person to take the copy.
-            problem = ex.Message;
-            audit.Record(by, AuditActions.Snapshot, incident, "failed: " + ex.Message);
-        }
-
+            return 0;
+        });
+        var problem = problems.Count == 0 ? null : string.Join("; ", problems);
         return new RollbackOutcome(rollback, incident, queued, snapshot, problem, reviewDue, findingsDue);
     }
 
@@ -99,6 +108,20 @@ public sealed class RollbackPlaybook(
         var queued = notifier.Send(about, Notices.PartiallyRolledBack(plan, from, to, trigger, reason, now), people);
         audit.Record(Guardian, AuditActions.Notified, about, $"{queued} message(s) queued to {people.Count} people on {Describe(notifier.Channels)}");
         return started;
+    }
+
+    private int Step(string name, List<string> problems, string by, string incident, Func<int> step)
+    {
+        try
+        {
+            return step();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
+        {
+            problems.Add($"{name}: {ex.Message}");
+            audit.Record(by, AuditActions.RollbackStepFailed, incident, $"{name} failed: {ex.Message}");
+            return 0;
+        }
     }
 
     private string SnapshotFolder() => options.Value.SnapshotFolder is { Length: > 0 } folder

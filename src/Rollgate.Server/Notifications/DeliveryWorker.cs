@@ -33,33 +33,42 @@ public sealed partial class DeliveryWorker(
         }
     }
 
-    private async Task<int> DeliverAllAsync(IEnumerable<DeliveryRecord> messages, CancellationToken ct)
+    private async Task<int> DeliverAllAsync(IGrouping<string, DeliveryRecord> channel, CancellationToken ct)
     {
+        var messages = channel.ToList();
         var delivered = 0;
+        if (channel.Key == Email)
+        {
+            // One SMTP session for the whole batch; each message's outcome is recorded as it comes.
+            await email.SendManyAsync([.. messages.Select(m => new Email(m.Recipient, m.Subject, m.Body))], (i, result) => delivered += Record(messages[i], result), ct);
+            return delivered;
+        }
+
         foreach (var m in messages)
         {
-            var result = m.Channel switch
-            {
-                Slack => await slack.SendAsync($"*{m.Subject}*\n{m.Body}", ct),
-                Email => await email.SendAsync(m.Recipient, m.Subject, m.Body, ct),
-                _ => new Delivery(false, $"failed: unknown channel '{m.Channel}'"),
-            };
-            var now = clock.GetUtcNow();
-            var attempts = m.Attempts + 1;
-            var settings = options.Value.Notifications;
-            DateTimeOffset? retryAt = result.Answered || attempts >= settings.MaxAttempts ? null : now + settings.RetryBase * Math.Pow(2, attempts - 1);
-            queue.RecordAttempt(m.Id, now, result.Answered, result.Detail, retryAt);
-            if (result.Answered)
-            {
-                delivered++;
-            }
-            else
-            {
-                LogFailed(logger, m.Channel, m.Id, attempts, result.Detail, retryAt is null ? "giving up" : "will retry");
-            }
+            var result = m.Channel == Slack
+                ? await slack.SendAsync($"*{m.Subject}*\n{m.Body}", ct)
+                : new Delivery(false, $"failed: unknown channel '{m.Channel}'");
+            delivered += Record(m, result);
         }
 
         return delivered;
+    }
+
+    /// <summary>Records an attempt and schedules the retry of a failure; 1 when the message went through.</summary>
+    private int Record(DeliveryRecord m, Delivery result)
+    {
+        var now = clock.GetUtcNow();
+        var attempts = m.Attempts + 1;
+        var settings = options.Value.Notifications;
+        DateTimeOffset? retryAt = result.Answered || attempts >= settings.MaxAttempts ? null : now + settings.RetryBase * Math.Pow(2, attempts - 1);
+        queue.RecordAttempt(m.Id, now, result.Answered, result.Detail, retryAt);
+        if (!result.Answered)
+        {
+            LogFailed(logger, m.Channel, m.Id, attempts, result.Detail, retryAt is null ? "giving up" : "will retry");
+        }
+
+        return result.Answered ? 1 : 0;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {Id} on {Channel}, attempt {Attempt}: {Detail}; {Next}")]

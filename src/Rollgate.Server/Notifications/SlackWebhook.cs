@@ -4,7 +4,10 @@ using Microsoft.Extensions.Options;
 namespace Rollgate.Server.Notifications;
 
 /// <summary>The outcome of one delivery attempt: whether the channel answered with success, and what it said.</summary>
-public readonly record struct Delivery(bool Answered, string Detail);
+public readonly record struct Delivery(bool Answered, string Detail)
+{
+    public static Delivery Pending { get; } = new(false, "not attempted");
+}
 
 /// <summary>Posts messages to a Slack incoming webhook (<c>{"text": ...}</c> as JSON).</summary>
 public sealed class SlackWebhook(HttpClient http, IOptions<RollgateOptions> options)

@@ -34,7 +34,7 @@ public sealed class Checklist(RolloutPlan plan, IQaStore qa, AuditTrail audit)
 
     public async Task<ChecklistReport> JudgeAsync(CancellationToken ct = default)
     {
-        var records = audit.List();
+        var records = audit.List(AuditActions.SignOff, AuditActions.NotificationTest);
         var items = new List<ChecklistStatus>();
         foreach (var item in plan.PreLaunch.Checklist)
         {

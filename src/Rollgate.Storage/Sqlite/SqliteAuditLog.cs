@@ -67,11 +67,26 @@ public sealed class SqliteAuditLog : IDisposable
         return new AuditRecord(seq, entry, prev, hash);
     }
 
-    public IReadOnlyList<AuditRecord> List()
+    public IReadOnlyList<AuditRecord> List() => Query("SELECT seq, at, actor, action, subject, reason, prev_hash, hash FROM audit ORDER BY seq");
+
+    /// <summary>The records of the given actions only, in order: what a reader needs without the whole trail.</summary>
+    public IReadOnlyList<AuditRecord> List(IReadOnlyCollection<string> actions)
+    {
+        var names = string.Join(", ", actions.Select((_, i) => $"$a{i}"));
+        return Query($"SELECT seq, at, actor, action, subject, reason, prev_hash, hash FROM audit WHERE action IN ({names}) ORDER BY seq", actions);
+    }
+
+    private List<AuditRecord> Query(string sql, IReadOnlyCollection<string>? actions = null)
     {
         using var c = SqliteFile.Connect(_connectionString);
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT seq, at, actor, action, subject, reason, prev_hash, hash FROM audit ORDER BY seq";
+        cmd.CommandText = sql;
+        var i = 0;
+        foreach (var action in actions ?? [])
+        {
+            cmd.Parameters.AddWithValue($"$a{i++}", action);
+        }
+
         var result = new List<AuditRecord>();
         using var r = cmd.ExecuteReader();
         while (r.Read())

@@ -292,6 +292,9 @@ internal static class SqliteSchema
             released INTEGER
         );
 
+        -- The guardian reads the audit trail by action (what it acted on, warned of, what was signed off).
+        CREATE INDEX audit_action ON audit(action, seq);
+
         -- The incident each rollback opens: its review and findings, when due, when recorded, and escalations.
         CREATE TABLE incident_reviews (
             id                 TEXT    PRIMARY KEY,

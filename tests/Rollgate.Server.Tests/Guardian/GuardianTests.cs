@@ -265,4 +265,42 @@ public sealed class GuardianTests
         await host.EvaluateAt(Monday(10, 4));
         Assert.Equal(2, (await host.EventsAsync()).OfType<Rollback>().Count(r => r.Trigger == "executive-directive"));
     }
+
+    [Fact]
+    public async Task APlaybookStepThatFails_IsOnTheRecord_AndTheOthersStillHappen()
+    {
+        var notAFolder = Path.Combine(Path.GetTempPath(), $"rollgate-file-{Guid.NewGuid():N}");
+        await File.WriteAllTextAsync(notAFolder, "a file where the snapshot folder should be");
+        try
+        {
+            await using var host = await PilotAsync(settings: new Dictionary<string, string?> { ["Rollgate:SnapshotFolder"] = Path.Combine(notAFolder, "snapshots") });
+            await host.AppendAsync([new Directive(Monday(10), "exec-01", "rollback")]);
+            await host.EvaluateAt(Monday(10, 1));
+
+            Assert.Single((await host.EventsAsync()).OfType<Rollback>());
+            Assert.Equal(["rollback", "notified", "legal_hold", "incident_review_opened", "rollback_step_failed"], host.Audit().Select(r => r.Entry.Action));
+            Assert.Null(Assert.Single(host.Get<SqliteIncidentReviews>().All()).Snapshot);
+        }
+        finally
+        {
+            File.Delete(notAFolder);
+        }
+    }
+
+    [Fact]
+    public async Task TwoFullTriggersAtOnce_OneRollsBack_BothCountAsActedOn()
+    {
+        await using var host = await PilotAsync();
+        await host.AppendAsync([
+            new Incident(Monday(10), "inc-1", Severity.Critical, IncidentCategory.Security),
+            new Directive(Monday(10), "exec-01", "rollback"),
+        ]);
+        await host.EvaluateAt(Monday(10, 1));
+
+        // Restored while both still hold: neither acts again.
+        await host.AppendAsync([new PhaseStarted(Monday(10, 2), "pilot", "so-01", "restored")]);
+        await host.EvaluateAt(Monday(10, 3));
+        Assert.Single((await host.EventsAsync()).OfType<Rollback>());
+        Assert.Contains(host.Audit(), r => r.Entry.Action == "rollback_joined" && r.Entry.Subject == "executive-directive");
+    }
 }

@@ -31,6 +31,11 @@ public sealed class SmtpReceiver : IAsyncDisposable
 
     public ConcurrentQueue<ReceivedMail> Received { get; } = new();
 
+    /// <summary>How many SMTP sessions clients opened.</summary>
+    public int Sessions => _sessions;
+
+    private int _sessions;
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
@@ -57,6 +62,7 @@ public sealed class SmtpReceiver : IAsyncDisposable
 
     private async Task Converse(TcpClient client)
     {
+        Interlocked.Increment(ref _sessions);
         using var _ = client;
         using var stream = client.GetStream();
         using var reader = new StreamReader(stream, Encoding.ASCII);

@@ -35,6 +35,7 @@ public sealed class NotificationTests
         var expected = host.Plan.Users.All.Where(u => u.Role is "sales_ops" or "exec").Select(u => u.Email).Order().ToList();
         Assert.Equal(expected, smtp.Received.SelectMany(m => m.To).Order());
         Assert.Equal(expected.Count + 1, delivered);
+        Assert.Equal(1, smtp.Sessions);
         var mail = smtp.Received.First();
         Assert.Contains("Subject: Rollgate: the AI agents are off", mail.Data);
         Assert.Contains("Critical security or privacy incident", mail.Data);
@@ -72,6 +73,30 @@ public sealed class NotificationTests
         Assert.Equal([false, false, true], attempts.Select(a => a.Ok));
         Assert.Contains("500", attempts[0].Detail);
         Assert.Equal(Monday10.AddSeconds(30), attempts[2].At);
+    }
+
+    [Fact]
+    public async Task ARelayThatIsDown_FailsTheBatchOnce_AndEachMessageIsRetried()
+    {
+        // A port nobody listens on: the connection is refused at once.
+        var closed = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        closed.Start();
+        var port = ((IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+        await using var host = new GuardianHost(Monday10, new Dictionary<string, string?>
+        {
+            ["Rollgate:Smtp:Host"] = "127.0.0.1",
+            ["Rollgate:Smtp:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Rollgate:Smtp:From"] = "rollgate@example.com",
+        });
+        await host.AppendAsync([new PhaseStarted(Monday10.AddHours(-1), "pilot", "so-01"), new Directive(Monday10.AddMinutes(-1), "exec-01", "rollback")]);
+        await host.Guardian.EvaluateAsync();
+
+        Assert.Equal(0, await host.Deliveries.RunDueAsync());
+        var all = host.Get<SqliteDeliveries>().All();
+        Assert.Equal(10, all.Count);
+        Assert.All(all, d => Assert.Equal((DeliveryStatus.Pending, 1, Monday10.AddSeconds(10)), (d.Status, d.Attempts, d.NextAttempt)));
+        Assert.All(all, d => Assert.StartsWith("failed:", d.Detail));
     }
 
     [Fact]
