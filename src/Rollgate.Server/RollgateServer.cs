@@ -25,6 +25,9 @@ using Rollgate.Server.Operations;
 using Rollgate.Server.Phases;
 using Rollgate.Server.Runs;
 using Rollgate.Server.Tasks;
+using Rollgate.Server.Telemetry;
+using Microsoft.AspNetCore.Http.HttpResults;
+using OpenTelemetry.Metrics;
 using Rollgate.Storage;
 using Rollgate.Storage.Sqlite;
 
@@ -71,6 +74,9 @@ public static class RollgateServer
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddOpenApi();
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(RolloutMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+            .AddPrometheusExporter());
 
         // Bearer tokens need no data protection keys; its start-up chatter says nothing an operator acts on.
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
@@ -118,6 +124,8 @@ public static class RollgateServer
         services.AddSingleton<DeliveryWorker>();
         services.AddSingleton<RollbackPlaybook>();
         services.AddSingleton<Guardian.Guardian>();
+        services.AddMetrics();
+        services.AddSingleton<RolloutMetrics>();
         return services;
     }
 
@@ -132,12 +140,34 @@ public static class RollgateServer
 
         // The API's shape holds no data, so that clients and tools can read it before they hold a token.
         app.MapOpenApi().AllowAnonymous();
-        app.MapTasks();
+        // Counts only, no personal data: Prometheus scrapes it without a secret, as it does /healthz.
+        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
+        app.MapTasks().AddEndpointFilter(CountRuns);
         app.MapRuns();
         app.MapOperations();
         app.MapPhases();
         app.MapAudit();
         return app;
+    }
+
+    /// <summary>Counts agent runs by outcome, and requests refused by SPEC 4 reason, from what the endpoint answered.</summary>
+    private static async ValueTask<object?> CountRuns(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var result = await next(context);
+        var metrics = context.HttpContext.RequestServices.GetRequiredService<RolloutMetrics>();
+        var task = context.HttpContext.GetRouteValue("task") as string ?? "";
+        switch (result)
+        {
+            case INestedHttpResult { Result: Ok<System.Text.Json.Nodes.JsonObject> { Value: { } run } }:
+                metrics.Run(task, (string?)run["outcome"] ?? "", System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                break;
+            case INestedHttpResult { Result: ProblemHttpResult problem } when problem.ProblemDetails.Extensions.TryGetValue("reason", out var reason) && reason is string why:
+                metrics.Refused(task, why);
+                break;
+        }
+
+        return result;
     }
 
     private static RollgateOptions Settings(IServiceProvider sp) => sp.GetRequiredService<IOptions<RollgateOptions>>().Value;

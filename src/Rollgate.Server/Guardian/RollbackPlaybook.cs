@@ -41,6 +41,7 @@ public sealed class RollbackPlaybook(
     SqliteLegalHolds holds,
     SqliteIncidentReviews reviews,
     IOptions<RollgateOptions> options,
+    Telemetry.RolloutMetrics metrics,
     TimeProvider clock)
 {
     public const string Guardian = "guardian";
@@ -52,6 +53,7 @@ public sealed class RollbackPlaybook(
         var rollback = new Rollback(now, trigger, by, reason);
         await recorder.RecordAsync(rollback, ct);
         audit.Record(by, AuditActions.Rollback, trigger, $"agents off in phase {phase.Id}: {reason}");
+        metrics.RolledBack(trigger, partial: false);
 
         // 4-5 are known now, and the notice names them.
         var incident = IncidentId(now, trigger);
@@ -103,6 +105,7 @@ public sealed class RollbackPlaybook(
         var started = new PhaseStarted(now, to.Id, Guardian, $"partial rollback ({trigger}): {reason}");
         await recorder.RecordAsync(started, ct);
         audit.Record(Guardian, AuditActions.PartialRollback, trigger, $"back from {from.Id} to {to.Id}: {reason}");
+        metrics.RolledBack(trigger, partial: true);
         var about = $"partial-{now.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{trigger}";
         var people = notifier.PeopleOf(from.Cohort.Roles.Concat([Identity.Roles.SalesOps, Identity.Roles.Exec]));
         var queued = notifier.Send(about, Notices.PartiallyRolledBack(plan, from, to, trigger, reason, now), people);

@@ -10,7 +10,7 @@ namespace Rollgate.Server.Notifications;
 /// Slack webhook that never answers does not hold up email (and nothing here ever holds up a rollback).
 /// </summary>
 public sealed partial class DeliveryWorker(
-    SqliteDeliveries queue, SlackWebhook slack, EmailSender email, IOptions<RollgateOptions> options, TimeProvider clock, ILogger<DeliveryWorker> logger)
+    SqliteDeliveries queue, SlackWebhook slack, EmailSender email, IOptions<RollgateOptions> options, Telemetry.RolloutMetrics metrics, TimeProvider clock, ILogger<DeliveryWorker> logger)
 {
     public const string Slack = "slack";
     public const string Email = "email";
@@ -63,6 +63,7 @@ public sealed partial class DeliveryWorker(
         var settings = options.Value.Notifications;
         DateTimeOffset? retryAt = result.Answered || attempts >= settings.MaxAttempts ? null : now + settings.RetryBase * Math.Pow(2, attempts - 1);
         queue.RecordAttempt(m.Id, now, result.Answered, result.Detail, retryAt);
+        metrics.Delivery(m.Channel, result.Answered);
         if (!result.Answered)
         {
             LogFailed(logger, m.Channel, m.Id, attempts, result.Detail, retryAt is null ? "giving up" : "will retry");

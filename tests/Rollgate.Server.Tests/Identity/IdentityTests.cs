@@ -102,3 +102,27 @@ public sealed class IdentityTests
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 }
+
+public sealed class MetricsEndpointTests
+{
+    [Fact]
+    public async Task Metrics_ArePrometheusText_WithRunsAndRefusalsByReason()
+    {
+        await using var server = await ServerFixture.StartAsync();
+        await server.StartPhaseAsync("pilot");
+        Assert.Equal(HttpStatusCode.OK, (await server.As("so-01").PostAsJsonAsync("/v1/tasks/lead_summary", new { lead_id = ServerFixture.Lead })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await server.As("sdr-01").PostAsJsonAsync("/v1/tasks/lead_summary", new { lead_id = ServerFixture.Lead })).StatusCode);
+
+        var text = "";
+        for (var i = 0; i < 50 && !text.Contains("rollgate_access_refused", StringComparison.Ordinal); i++)
+        {
+            using var response = await server.Http.GetAsync("/metrics");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            text = await response.Content.ReadAsStringAsync();
+            await Task.Delay(100);
+        }
+
+        Assert.Matches("rollgate_runs_total\\{[^}]*outcome=\"completed\"[^}]*task=\"lead_summary\"[^}]*\\} 1", text);
+        Assert.Matches("rollgate_access_refused_total\\{[^}]*reason=\"not_in_cohort\"[^}]*\\} 1", text);
+    }
+}
