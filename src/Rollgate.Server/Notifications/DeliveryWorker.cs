@@ -15,6 +15,9 @@ public sealed partial class DeliveryWorker(
     public const string Slack = "slack";
     public const string Email = "email";
 
+    /// <summary>Longer than any send may take (an SMTP batch waits at most its timeout per step).</summary>
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(10);
+
     private readonly SemaphoreSlim _pass = new(1, 1);
 
     /// <summary>Tries every message due now; returns how many were delivered.</summary>
@@ -23,7 +26,9 @@ public sealed partial class DeliveryWorker(
         await _pass.WaitAsync(ct);
         try
         {
-            var due = queue.Due(clock.GetUtcNow(), limit: 500);
+            // Claimed, not just read: a scheduler's 'rollgate guard --once' and the server never send the same message.
+            var now = clock.GetUtcNow();
+            var due = queue.Claim(now, now + Lease, limit: 500);
             var delivered = await Task.WhenAll(due.GroupBy(d => d.Channel).Select(channel => DeliverAllAsync(channel, ct)));
             return delivered.Sum();
         }

@@ -59,6 +59,36 @@ public sealed class SqliteDeliveries : IDisposable
     public IReadOnlyList<DeliveryRecord> Due(DateTimeOffset now, int limit = 100) =>
         Query("WHERE status = 'pending' AND next_attempt <= $now ORDER BY next_attempt, id LIMIT $limit", ("$now", now.UtcTicks), ("$limit", limit));
 
+    /// <summary>
+    /// Takes the messages due at <paramref name="now"/> for one sender: each is leased until
+    /// <paramref name="leaseUntil"/> (its next attempt moves there), so that another process's sender skips it; a
+    /// sender that dies mid-way leaves it due again when the lease ends. Attempts recorded after sending set the
+    /// real next attempt.
+    /// </summary>
+    public IReadOnlyList<DeliveryRecord> Claim(DateTimeOffset now, DateTimeOffset leaseUntil, int limit = 100)
+    {
+        var claimed = new List<DeliveryRecord>();
+        using var c = SqliteFile.Connect(_connectionString);
+        using var tx = c.BeginTransaction(deferred: false);
+        using var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "UPDATE deliveries SET next_attempt = $lease WHERE id = $id AND status = 'pending' AND next_attempt <= $now";
+        var id = cmd.Parameters.Add("$id", SqliteType.Integer);
+        cmd.Parameters.AddWithValue("$lease", leaseUntil.UtcTicks);
+        cmd.Parameters.AddWithValue("$now", now.UtcTicks);
+        foreach (var due in Due(now, limit))
+        {
+            id.Value = due.Id;
+            if (cmd.ExecuteNonQuery() == 1)
+            {
+                claimed.Add(due);
+            }
+        }
+
+        tx.Commit();
+        return claimed;
+    }
+
     public IReadOnlyList<DeliveryRecord> About(string about) => Query("WHERE about = $about ORDER BY id", ("$about", about));
 
     public IReadOnlyList<DeliveryRecord> All() => Query("ORDER BY id");
