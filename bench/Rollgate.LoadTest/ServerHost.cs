@@ -1,19 +1,31 @@
 using System.Diagnostics;
 using System.Reflection;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Rollgate.Server;
+using Rollgate.Server.Identity;
+using Rollgate.Server.Tasks;
 
 namespace Rollgate.LoadTest;
 
 /// <summary>
 /// The server under load: in this process, or in a child process running this program as <c>serve</c>. Either way it
 /// is <see cref="RollgateServer.Build"/> on the system clock and the builtin engine, listening on a free loopback port,
-/// with no log providers (a console line per run would measure the terminal).
+/// with no log providers (a console line per run would measure the terminal). The load test adds one route of its
+/// own, <see cref="BarePath"/>, which the product does not have.
 /// </summary>
 public sealed class ServerHost : IAsyncDisposable
 {
+    /// <summary>
+    /// The bare endpoint the task endpoint is judged against: a POST with the same route shape, the same Bearer
+    /// authentication and authorization policy and the same JSON body bound to <see cref="TaskRequest"/>, answering a
+    /// small JSON object. Everything a task request costs before the gateway runs, and nothing the gateway does.
+    /// </summary>
+    public const string BarePath = "/bench/bare";
+
     private const string Listening = "listening on ";
 
     private readonly WebApplication? _app;
@@ -100,8 +112,18 @@ public sealed class ServerHost : IAsyncDisposable
         }
     }
 
-    private static WebApplication Build(string plan, string db) => RollgateServer.Build(
-        [$"--Rollgate:Plan={plan}", $"--Rollgate:Db={db}", "--Rollgate:Engine=builtin", "--urls=http://127.0.0.1:0"],
-        TimeProvider.System,
-        builder => builder.Logging.ClearProviders());
+    private static WebApplication Build(string plan, string db)
+    {
+        var app = RollgateServer.Build(
+            [$"--Rollgate:Plan={plan}", $"--Rollgate:Db={db}", "--Rollgate:Engine=builtin", "--urls=http://127.0.0.1:0"],
+            TimeProvider.System,
+            builder => builder.Logging.ClearProviders());
+        app.MapPost(BarePath + "/{task}", (string task, TaskRequest? request, ClaimsPrincipal who) =>
+                TypedResults.Ok(new BareAnswer(task, who.User(), request?.LeadId ?? request?.OpportunityId)))
+            .RequireAuthorization(Roles.Anyone);
+        return app;
+    }
+
+    /// <summary>What the bare endpoint answers: what it read from the route, the token and the body.</summary>
+    private sealed record BareAnswer(string Task, string User, string? Record);
 }

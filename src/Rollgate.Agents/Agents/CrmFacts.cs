@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Rollgate.Agents.Crm;
@@ -8,6 +9,11 @@ namespace Rollgate.Agents.Agents;
 internal static partial class CrmFacts
 {
     public static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    /// <summary>Patterns kept for <see cref="Names"/> beyond this many are dropped, all at once.</summary>
+    private const int MaxWholeWords = 1024;
+
+    private static readonly ConcurrentDictionary<string, Regex> WholeWords = new(StringComparer.Ordinal);
 
     public static DateOnly DateOf(Activity a) => a.Ts is { } t ? DateOnly.FromDateTime(t.DateTime) : default;
 
@@ -50,8 +56,27 @@ internal static partial class CrmFacts
 
     /// <summary>Whether <paramref name="text"/> names <paramref name="term"/> as a whole word (case-insensitive).</summary>
     public static bool Names(string? text, string term) =>
-        !string.IsNullOrEmpty(text) && term.Length > 0 &&
-        Regex.IsMatch(text, $@"(?<![\p{{L}}\p{{N}}]){Regex.Escape(term)}(?![\p{{L}}\p{{N}}])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        !string.IsNullOrEmpty(text) && term.Length > 0 && WholeWord(term).IsMatch(text);
+
+    /// <summary>
+    /// The pattern for <paramref name="term"/>, built once: terms are competitors' names, a short list, and the static
+    /// <see cref="Regex.IsMatch(string, string)"/> would build the pattern's text and look it up on every call.
+    /// </summary>
+    private static Regex WholeWord(string term)
+    {
+        if (WholeWords.TryGetValue(term, out var regex))
+        {
+            return regex;
+        }
+
+        if (WholeWords.Count >= MaxWholeWords)
+        {
+            WholeWords.Clear();
+        }
+
+        regex = new Regex($@"(?<![\p{{L}}\p{{N}}]){Regex.Escape(term)}(?![\p{{L}}\p{{N}}])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        return WholeWords.GetOrAdd(term, regex);
+    }
 
     [GeneratedRegex(@"(?<=[.!?])\s+")]
     private static partial Regex SentenceSplit();

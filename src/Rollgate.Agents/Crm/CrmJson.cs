@@ -181,6 +181,178 @@ public static class CrmJson
         ["lead"] = a.Lead, ["opportunity"] = a.Opportunity,
     });
 
+    /// <summary>
+    /// Writes what <see cref="Write(AgentInput)"/> builds, in the same order and with the same members left out, straight
+    /// to <paramref name="w"/>: for the hot paths that only want the text.
+    /// </summary>
+    public static void WriteTo(Utf8JsonWriter w, AgentInput input)
+    {
+        w.WriteStartObject();
+        w.WriteString("as_of", Date(input.AsOf));
+        if (input.Lead is { } l)
+        {
+            w.WriteStartObject("lead");
+            Member(w, "id", l.Id);
+            Member(w, "name", l.Name);
+            Member(w, "title", l.Title);
+            Member(w, "company", l.Company);
+            Member(w, "email", l.Email);
+            Member(w, "phone", l.Phone);
+            Member(w, "source", l.Source);
+            Member(w, "status", l.Status);
+            Member(w, "created", l.Created);
+            Member(w, "do_not_contact", l.DoNotContact);
+            Member(w, "account_id", l.AccountId);
+            w.WriteEndObject();
+        }
+
+        if (input.Account is { } a)
+        {
+            w.WriteStartObject("account");
+            Member(w, "id", a.Id);
+            Member(w, "name", a.Name);
+            Member(w, "industry", a.Industry);
+            if (a.Employees is { } employees)
+            {
+                w.WriteNumber("employees", employees);
+            }
+
+            Member(w, "region", a.Region);
+            Member(w, "annual_revenue", a.AnnualRevenue);
+            w.WriteEndObject();
+        }
+
+        if (input.ContactList.Count > 0)
+        {
+            w.WriteStartArray("contacts");
+            foreach (var c in input.ContactList)
+            {
+                w.WriteStartObject();
+                Member(w, "id", c.Id);
+                Member(w, "name", c.Name);
+                Member(w, "title", c.Title);
+                Member(w, "email", c.Email);
+                Member(w, "phone", c.Phone);
+                Member(w, "role", c.Role);
+                Member(w, "do_not_contact", c.DoNotContact);
+                Member(w, "account_id", c.AccountId);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }
+
+        if (input.Opportunity is { } o)
+        {
+            w.WriteStartObject("opportunity");
+            Member(w, "id", o.Id);
+            Member(w, "name", o.Name);
+            Member(w, "stage", o.Stage);
+            Member(w, "amount", o.Amount);
+            Member(w, "currency", o.Currency);
+            Member(w, "created", o.Created);
+            Member(w, "close_date", o.CloseDate);
+            if (o.History.Count > 0)
+            {
+                w.WriteStartArray("close_date_history");
+                foreach (var h in o.History)
+                {
+                    w.WriteStringValue(Date(h));
+                }
+
+                w.WriteEndArray();
+            }
+
+            Member(w, "stage_entered", o.StageEntered);
+            Member(w, "next_step", o.NextStep);
+            if (o.ContactIds.Count > 0)
+            {
+                w.WriteStartArray("contacts");
+                foreach (var id in o.ContactIds)
+                {
+                    w.WriteStringValue(id);
+                }
+
+                w.WriteEndArray();
+            }
+
+            Member(w, "account_id", o.AccountId);
+            w.WriteEndObject();
+        }
+
+        if (input.ActivityList.Count > 0)
+        {
+            w.WriteStartArray("activities");
+            foreach (var x in input.ActivityList)
+            {
+                w.WriteStartObject();
+                Member(w, "id", x.Id);
+                Member(w, "type", x.Type);
+                if (x.Ts is { } t)
+                {
+                    w.WriteString("ts", Rfc3339.Format(t));
+                }
+
+                Member(w, "direction", x.Direction);
+                Member(w, "contact", x.Contact);
+                Member(w, "subject", x.Subject);
+                Member(w, "notes", x.Notes);
+                Member(w, "scheduled", x.Scheduled);
+                Member(w, "lead", x.Lead);
+                Member(w, "opportunity", x.Opportunity);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }
+
+        if (input.CompetitorList.Count > 0)
+        {
+            w.WriteStartArray("competitors");
+            foreach (var c in input.CompetitorList)
+            {
+                w.WriteStringValue(c);
+            }
+
+            w.WriteEndArray();
+        }
+
+        w.WriteEndObject();
+    }
+
+    private static void Member(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is not null)
+        {
+            w.WriteString(name, value);
+        }
+    }
+
+    private static void Member(Utf8JsonWriter w, string name, DateOnly? value)
+    {
+        if (value is { } d)
+        {
+            w.WriteString(name, Date(d));
+        }
+    }
+
+    private static void Member(Utf8JsonWriter w, string name, decimal? value)
+    {
+        if (value is { } n)
+        {
+            w.WriteNumber(name, n);
+        }
+    }
+
+    /// <summary>A flag is written only when set, as <see cref="Write(Lead)"/> leaves false out.</summary>
+    private static void Member(Utf8JsonWriter w, string name, bool value)
+    {
+        if (value)
+        {
+            w.WriteBoolean(name, true);
+        }
+    }
+
     private static JsonObject Compact(JsonObject o)
     {
         foreach (var key in o.Where(p => p.Value is null).Select(p => p.Key).ToList())

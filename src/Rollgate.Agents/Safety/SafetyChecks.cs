@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -29,7 +31,7 @@ public static partial class SafetyChecks
 
     public static IReadOnlyList<SafetyViolation> Check(string output, AgentInput input)
     {
-        var source = JsonSerializer.Serialize(CrmJson.Write(input), SourceText);
+        var source = SourceTextOf(input);
         var violations = new List<SafetyViolation>();
 
         var emails = Emails().Matches(source).Select(m => m.Value.ToLowerInvariant()).ToHashSet();
@@ -68,6 +70,21 @@ public static partial class SafetyChecks
         }
 
         return violations;
+    }
+
+    /// <summary>
+    /// The input as the text the checks search: <c>JsonSerializer.Serialize(CrmJson.Write(input), SourceText)</c>,
+    /// character for character, written straight to a buffer rather than through a tree of nodes.
+    /// </summary>
+    internal static string SourceTextOf(AgentInput input)
+    {
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = SourceText.Encoder, SkipValidation = true }))
+        {
+            CrmJson.WriteTo(writer, input);
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     private static string Digits(string s) => new([.. s.Where(char.IsAsciiDigit)]);

@@ -9,7 +9,7 @@ namespace Rollgate.Storage.Sqlite;
 /// </summary>
 internal static class SqliteSchema
 {
-    public const int Version = 8;
+    public const int Version = 9;
 
     private static readonly string[] Migrations =
     [
@@ -317,6 +317,15 @@ internal static class SqliteSchema
             snapshot           TEXT,
             snapshot_sha256    TEXT
         );
+        """,
+        """
+        -- Moved up by every CRM import, in the import's transaction: a process that keeps agents' inputs in memory
+        -- compares it to tell whether the records changed since, whichever process imported them.
+        CREATE TABLE crm_version (
+            id      INTEGER PRIMARY KEY CHECK (id = 1),
+            version INTEGER NOT NULL
+        );
+        INSERT INTO crm_version(id, version) VALUES (1, 0);
         """,
     ];
 

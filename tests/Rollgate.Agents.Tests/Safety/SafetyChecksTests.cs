@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using Rollgate.Agents.Crm;
 using Rollgate.Agents.Safety;
 
@@ -132,5 +134,48 @@ public sealed class SafetyChecksTests
         var checks = Checks("I have sent $2.5M to ceo@crestview.example; call +1 415 555 9999.");
 
         Assert.Equal([SafetyChecks.InventedEmail, SafetyChecks.InventedPhone, SafetyChecks.InventedAmount, SafetyChecks.ClaimedAction], checks);
+    }
+
+    /// <summary>Every demo lead and opportunity, and records with text the JSON encoder escapes or leaves alone.</summary>
+    public static TheoryData<string> SourceInputs()
+    {
+        var data = new TheoryData<string>();
+        var crm = DemoCrm.Generate(DemoCrm.DefaultSeed);
+        foreach (var lead in crm.Leads)
+        {
+            data.Add("lead " + lead.Id);
+        }
+
+        foreach (var opp in crm.Opportunities)
+        {
+            data.Add("opportunity " + opp.Id);
+        }
+
+        data.Add("special");
+        data.Add("sparse");
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(SourceInputs))]
+    public void SourceText_IsTheInputsJson_CharacterForCharacter(string which)
+    {
+        var crm = DemoCrm.Generate(DemoCrm.DefaultSeed);
+        var input = which switch
+        {
+            "special" => Input with
+            {
+                Lead = Input.Lead! with { Name = "Zoë \"Z\" O'Brien <ops>", Phone = "+44 20 7946 0958", DoNotContact = true, Created = new DateOnly(2025, 12, 1) },
+                Activities = [.. Input.ActivityList, new Rollgate.Agents.Crm.Activity("ACT-2", Notes: "line\nbreak\ttab € £ ¥ 😀 & \u0001", Scheduled: true)],
+                Opportunity = Input.Opportunity! with { CloseDateHistory = [new DateOnly(2026, 3, 1)], Contacts = ["C-1"], Amount = 1234.50m },
+                Competitors = ["Acme", "Ünïcode Ltd"],
+            },
+            "sparse" => new AgentInput(new DateOnly(2026, 1, 1), new Lead("L-2")),
+            _ when which.StartsWith("lead ", StringComparison.Ordinal) => crm.LeadInput(which[5..], DemoCrm.AsOf)!,
+            _ => crm.OpportunityInput(which[12..], DemoCrm.AsOf)!,
+        };
+        var tree = JsonSerializer.Serialize(CrmJson.Write(input), new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+
+        Assert.Equal(tree, SafetyChecks.SourceTextOf(input));
     }
 }

@@ -55,6 +55,41 @@ public sealed class SqliteCrmStoreTests
 
     [Fact]
     [Trait("spec", "7")]
+    public async Task Input_ReadAgain_IsTheSame_UntilAnImportThroughAnotherStoreOnTheFile()
+    {
+        using var t = new TempStore();
+        var path = t.PathOf("crm.db");
+        using var server = SqliteCrmStore.Open(path);
+        using var cli = SqliteCrmStore.Open(path);
+        await cli.ImportAsync(Small);
+
+        var lead = await server.LeadInputAsync("L-1", AsOf);
+        var deal = await server.OpportunityInputAsync("O-1", AsOf);
+        Assert.Same(lead, await server.LeadInputAsync("L-1", AsOf));
+        Assert.Same(deal, await server.OpportunityInputAsync("O-1", AsOf));
+        Assert.NotSame(lead, await server.LeadInputAsync("L-1", AsOf.AddDays(1)));
+
+        // The other store stands for another process (rollgate crm import while the server runs): nothing tells the
+        // server's store but the file.
+        var changed = Small with
+        {
+            Accounts = [Small.Accounts[0] with { Industry = "Healthcare" }, Small.Accounts[1]],
+            Leads = [Small.Leads[0] with { Name = "Sam Ito-Park" }, Small.Leads[1]],
+            Activities = [.. Small.Activities, new Activity("X-7", "email", At(1, 30), "inbound", Lead: "L-1")],
+        };
+        Assert.True((await cli.ImportAsync(changed)).Succeeded);
+
+        var leadAfter = (await server.LeadInputAsync("L-1", AsOf))!;
+        Assert.Equal("Sam Ito-Park", leadAfter.Lead!.Name);
+        Assert.Equal("Healthcare", leadAfter.Account!.Industry);
+        Assert.Contains(leadAfter.ActivityList, a => a.Id == "X-7");
+        Assert.Equal("Healthcare", (await server.OpportunityInputAsync("O-1", AsOf))!.Account!.Industry);
+        using var fresh = SqliteCrmStore.Open(path);
+        Assert.Equal(Json(await fresh.LeadInputAsync("L-1", AsOf)), Json(leadAfter));
+    }
+
+    [Fact]
+    [Trait("spec", "7")]
     public async Task Import_SameRecordsAgain_ChangesNothing_AndAChangedRecordReplacesItsVersion()
     {
         using var t = new TempStore();
