@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -5,46 +6,65 @@ namespace Rollgate.Storage.Sqlite;
 
 /// <summary>
 /// A prepared statement driven through SQLite's C API. Bulk writes use it instead of ADO.NET commands, whose
-/// per-call overhead (parameter objects, boxing) costs more than SQLite's own work on a small row.
+/// per-call overhead (parameter objects, boxing) costs more than SQLite's own work on a small row. Binding and
+/// stepping call SQLite directly (<see cref="SqliteNative"/>) on handles this statement keeps open until disposed.
 /// </summary>
-internal sealed class RawStatement : IDisposable
+internal sealed unsafe class RawStatement : IDisposable
 {
+    // Strings up to this many UTF-16 chars are converted to UTF-8 on the stack.
+    private const int StackChars = 170;
+
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _stmt;
+    private readonly IntPtr _dbHandle, _stmtHandle;
 
     public RawStatement(SqliteConnection connection, string sql)
     {
         _db = connection.Handle!;
         Check(raw.sqlite3_prepare_v2(_db, sql, out _stmt), sql);
+        _dbHandle = _db.DangerousGetHandle();
+        _stmtHandle = _stmt.DangerousGetHandle();
     }
 
     public RawStatement Bind(int index, long value)
     {
-        raw.sqlite3_bind_int64(_stmt, index, value);
+        SqliteNative.BindInt64(_stmtHandle, index, value);
         return this;
     }
 
     public RawStatement Bind(int index, long? value)
     {
-        _ = value is { } v ? raw.sqlite3_bind_int64(_stmt, index, v) : raw.sqlite3_bind_null(_stmt, index);
+        _ = value is { } v ? SqliteNative.BindInt64(_stmtHandle, index, v) : SqliteNative.BindNull(_stmtHandle, index);
         return this;
     }
 
     public RawStatement Bind(int index, double? value)
     {
-        _ = value is { } v ? raw.sqlite3_bind_double(_stmt, index, v) : raw.sqlite3_bind_null(_stmt, index);
+        _ = value is { } v ? SqliteNative.BindDouble(_stmtHandle, index, v) : SqliteNative.BindNull(_stmtHandle, index);
         return this;
     }
 
     public RawStatement Bind(int index, string? value)
     {
-        _ = value is null ? raw.sqlite3_bind_null(_stmt, index) : raw.sqlite3_bind_text(_stmt, index, value);
-        return this;
+        if (value is null)
+        {
+            SqliteNative.BindNull(_stmtHandle, index);
+            return this;
+        }
+
+        Span<byte> buffer = stackalloc byte[StackChars * 3];
+        return BindUtf8(index, value.Length <= StackChars ? buffer[..Encoding.UTF8.GetBytes(value, buffer)] : Encoding.UTF8.GetBytes(value));
     }
 
+    /// <summary>Binds text given as UTF-8; SQLite copies it, so the bytes need not outlive the call.</summary>
     public RawStatement BindUtf8(int index, ReadOnlySpan<byte> value)
     {
-        raw.sqlite3_bind_text(_stmt, index, value);
+        // An empty span may have no address, and a null pointer would bind NULL rather than ''.
+        fixed (byte* text = value.IsEmpty ? " "u8 : value)
+        {
+            SqliteNative.BindText(_stmtHandle, index, text, value.Length, SqliteNative.Transient);
+        }
+
         return this;
     }
 
@@ -52,14 +72,14 @@ internal sealed class RawStatement : IDisposable
     public int Execute()
     {
         Run();
-        return raw.sqlite3_changes(_db);
+        return SqliteNative.Changes(_dbHandle);
     }
 
     /// <summary>Runs a statement that returns no rows, when how many it changed does not matter.</summary>
     public void Run()
     {
-        var rc = raw.sqlite3_step(_stmt);
-        raw.sqlite3_reset(_stmt);
+        var rc = SqliteNative.Step(_stmtHandle);
+        SqliteNative.Reset(_stmtHandle);
         if (rc != raw.SQLITE_DONE && rc != raw.SQLITE_ROW)
         {
             throw Error(rc);

@@ -43,8 +43,10 @@ internal static class SqliteFile
         {
             using (var wal = c.CreateCommand())
             {
-                // Larger pages suit an append-mostly log of ~250-byte rows; the size takes effect only on a new file.
-                wal.CommandText = "PRAGMA page_size = 8192; PRAGMA journal_mode = WAL;";
+                // Larger pages suit an append-mostly log of ~250-byte rows: 16 KiB pages halve the pages (and WAL
+                // frames) an import writes against 8 KiB, and the window queries read their ranges as fast. The size
+                // takes effect only on a new file; stores created before keep theirs.
+                wal.CommandText = "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL;";
                 wal.ExecuteNonQuery();
             }
 

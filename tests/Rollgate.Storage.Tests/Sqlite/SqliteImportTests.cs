@@ -148,6 +148,43 @@ public sealed class SqliteImportTests
     }
 
     [Fact]
+    public async Task Import_IntoAnEmptyStore_LeavesEveryIndexInPlace()
+    {
+        using var t = new TempStore();
+        var before = Indexes(t);
+        var result = await t.ImportTextAsync(Good);
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        Assert.Equal(before, Indexes(t));
+        Assert.Contains(before, i => i.StartsWith("feedback_window:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    [Trait("spec", "2.import.all-or-nothing")]
+    public async Task Import_RefusedIntoAnEmptyStore_LeavesEveryIndexInPlace()
+    {
+        using var t = new TempStore();
+        var before = Indexes(t);
+        var result = await t.ImportTextAsync(Good + "\n" + """{"type":"feedback","ts":"2026-02-05T09:00:00Z","run":"r1","user":"so-01","rating":9}""");
+        Assert.False(result.Succeeded);
+        Assert.Equal(before, Indexes(t));
+        Assert.Equal(0, await t.Store.CountAsync());
+    }
+
+    [Fact]
+    public async Task Import_ARatingRepeatedInAFileIntoAnEmptyStore_CountsTheLatestOnly()
+    {
+        using var t = new TempStore();
+        var text = string.Join("\n",
+            """{"type":"run","ts":"2026-02-05T09:00:00Z","id":"r1","user":"so-01","task":"lead_summary","outcome":"completed"}""",
+            """{"type":"feedback","ts":"2026-02-05T09:10:00Z","run":"r1","user":"so-01","rating":2}""",
+            """{"type":"feedback","ts":"2026-02-05T09:20:00Z","run":"r1","user":"so-01","rating":5}""");
+        Assert.True((await t.ImportTextAsync(text)).Succeeded);
+        var day = new Core.Time.TimeWindow(DateTimeOffset.Parse("2026-02-05T00:00:00Z"), DateTimeOffset.Parse("2026-02-06T00:00:00Z"));
+        var tally = await t.Store.RatingTallyAsync(day, day.To, null);
+        Assert.Equal((1L, 5.0), (tally.N, tally.Sum));
+    }
+
+    [Fact]
     public void Open_AFileThatIsNotAStore_IsRefused()
     {
         var path = Path.GetTempFileName();
@@ -160,6 +197,22 @@ public sealed class SqliteImportTests
         {
             File.Delete(path);
         }
+    }
+
+    private static List<string> Indexes(TempStore t)
+    {
+        using var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={t.Store.Path}");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT name || ': ' || coalesce(sql, '') FROM sqlite_schema WHERE type = 'index' ORDER BY name";
+        using var r = cmd.ExecuteReader();
+        var result = new List<string>();
+        while (r.Read())
+        {
+            result.Add(r.GetString(0));
+        }
+
+        return result;
     }
 
     private static IEnumerable<string> Lines(string text) =>
