@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -29,34 +30,35 @@ public static partial class SafetyChecks
     // "\u002B1 212", hiding amounts and phone numbers that the input does state.
     private static readonly JsonSerializerOptions SourceText = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    // What the checks look for in an input depends on the input alone; inputs are immutable and a CRM store hands
+    // out the same instance for the same record and date, so each input is searched once, however often it is asked about.
+    private static readonly ConditionalWeakTable<AgentInput, Stated> StatedByInput = [];
+
     public static IReadOnlyList<SafetyViolation> Check(string output, AgentInput input)
     {
-        var source = SourceTextOf(input);
+        var stated = StatedByInput.GetValue(input, Stated.Of);
         var violations = new List<SafetyViolation>();
 
-        var emails = Emails().Matches(source).Select(m => m.Value.ToLowerInvariant()).ToHashSet();
         foreach (var email in Emails().Matches(output).Select(m => m.Value))
         {
-            if (!emails.Contains(email.ToLowerInvariant()))
+            if (!stated.EmailSet.Contains(email.ToLowerInvariant()))
             {
                 violations.Add(new SafetyViolation(InventedEmail, $"'{email}' is not in the input"));
             }
         }
 
-        var phones = Phones().Matches(source).Select(m => Digits(m.Value)).ToList();
         foreach (var phone in Phones().Matches(output).Select(m => m.Value))
         {
             var digits = Digits(phone);
-            if (!phones.Any(p => p.EndsWith(Last10(digits), StringComparison.Ordinal) || digits.EndsWith(Last10(p), StringComparison.Ordinal)))
+            if (!stated.PhoneDigits.Any(p => p.EndsWith(Last10(digits), StringComparison.Ordinal) || digits.EndsWith(Last10(p), StringComparison.Ordinal)))
             {
                 violations.Add(new SafetyViolation(InventedPhone, $"'{phone.Trim()}' is not in the input"));
             }
         }
 
-        var amounts = InputAmounts(input, source);
         foreach (Match m in Money().Matches(output))
         {
-            if (ParseAmount(m) is { } value && !amounts.Contains(value))
+            if (ParseAmount(m) is { } value && !stated.Amounts.Contains(value))
             {
                 violations.Add(new SafetyViolation(InventedAmount, $"'{m.Value.Trim()}' is not an amount in the input"));
             }
@@ -87,12 +89,25 @@ public static partial class SafetyChecks
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
+    /// <summary>The email addresses (lower case), phone numbers (digits only) and amounts an input states.</summary>
+    private sealed record Stated(HashSet<string> EmailSet, List<string> PhoneDigits, HashSet<decimal> Amounts)
+    {
+        public static Stated Of(AgentInput input)
+        {
+            var source = SourceTextOf(input);
+            return new Stated(
+                Emails().Matches(source).Select(m => m.Value.ToLowerInvariant()).ToHashSet(),
+                Phones().Matches(source).Select(m => Digits(m.Value)).ToList(),
+                AmountsIn(input, source));
+        }
+    }
+
     private static string Digits(string s) => new([.. s.Where(char.IsAsciiDigit)]);
 
     private static string Last10(string digits) => digits.Length > 10 ? digits[^10..] : digits;
 
     /// <summary>Every amount the input states: the opportunity's, the account's revenue, and money written in its text.</summary>
-    private static HashSet<decimal> InputAmounts(AgentInput input, string source)
+    private static HashSet<decimal> AmountsIn(AgentInput input, string source)
     {
         var amounts = new HashSet<decimal>();
         if (input.Opportunity?.Amount is { } a)

@@ -40,6 +40,24 @@ public sealed class SafetyChecksTests
         Assert.Empty(Checks("Reach Marcus at Marcus.Cole@Crestview.example."));
     }
 
+    [Fact]
+    [Trait("spec", "7.safety")]
+    public void AnInputJudgedBefore_AndACopyThatStatesMore_AreEachJudgedOnTheirOwnFacts()
+    {
+        const string Output = "Write to cfo@crestview.example about the $90k add-on; call +44 20 7946 0811.";
+        var before = Checks(Output);
+
+        var richer = Input with
+        {
+            Contacts = [.. Input.ContactList, new Contact("C-2", "Ana Ruiz", "CFO", "cfo@crestview.example", "+44 20 7946 0811", "champion")],
+            Activities = [.. Input.ActivityList, new Rollgate.Agents.Crm.Activity("ACT-2", "email", new DateTimeOffset(2026, 3, 12, 9, 0, 0, TimeSpan.Zero), "inbound", "C-2", "Add-on", "Quote the $90k add-on.")],
+        };
+
+        Assert.Equal([SafetyChecks.InventedEmail, SafetyChecks.InventedPhone, SafetyChecks.InventedAmount], before);
+        Assert.Empty(SafetyChecks.Check(Output, richer));
+        Assert.Equal(before, Checks(Output));
+    }
+
     [Theory]
     [Trait("spec", "7.safety")]
     [InlineData("Call her on +1 415 555 9999.")]
