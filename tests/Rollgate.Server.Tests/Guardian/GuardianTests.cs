@@ -234,6 +234,46 @@ public sealed class GuardianTests
     }
 
     [Fact]
+    public async Task PartialRollback_InProposeMode_IsOnlyProposedToSalesOps_Once_AndThePhaseStays()
+    {
+        // Messages are only queued here (nothing delivers them), so the relay need not exist.
+        await using var host = new GuardianHost(Monday(9), new Dictionary<string, string?>
+        {
+            ["Rollgate:Smtp:Host"] = "127.0.0.1",
+            ["Rollgate:Smtp:Port"] = "2525",
+            ["Rollgate:Smtp:From"] = "rollgate@example.com",
+        });
+        var planFile = Path.Combine(host.Folder, "plan.yaml");
+        var yaml = await File.ReadAllTextAsync(planFile);
+        const string P0Bugs = "      priority: p0\n      max: 2\n";
+        Assert.Contains(P0Bugs, yaml, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(planFile, yaml.Replace(P0Bugs, P0Bugs + "      mode: propose\n", StringComparison.Ordinal));
+        await host.Restart();
+        await host.AppendAsync([new PhaseStarted(Monday(8), "sdr", "so-01")]);
+        await host.AppendAsync([.. Enumerable.Range(1, 3).Select(i => (RolloutEvent)new Bug(Monday(9).AddMinutes(i), $"b{i}", BugPriority.P0))]);
+
+        await host.EvaluateAt(Monday(9, 5));
+        await host.EvaluateAt(Monday(9, 6));
+        await host.Restart();
+        await host.EvaluateAt(Monday(9, 7));
+
+        var events = await host.EventsAsync();
+        Assert.Equal("sdr", events.OfType<PhaseStarted>().Last().Phase);
+        Assert.Empty(events.OfType<Rollback>());
+        // An hour into a phase nobody has used yet, metrics-missed (propose, as in the example plan) is proposed too:
+        // each trigger once, however many evaluations and restarts follow.
+        var proposals = host.Audit().Where(r => r.Entry.Action == "rollback_proposed").ToList();
+        Assert.Equal(["metrics-missed", "p0-bugs"], proposals.Select(r => r.Entry.Subject).Order(StringComparer.Ordinal));
+        var proposal = proposals.Single(r => r.Entry.Subject == "p0-bugs");
+        Assert.Equal("guardian", proposal.Entry.Actor);
+        Assert.Contains("3 open P0 bugs", proposal.Entry.Reason, StringComparison.Ordinal);
+
+        var salesOps = host.Plan.Users.All.Where(u => u.Role == "sales_ops").Select(u => u.Email).Order(StringComparer.Ordinal);
+        var emailed = host.Get<SqliteDeliveries>().All().Where(d => d.Channel == "email" && d.About.StartsWith("proposal-p0-bugs-", StringComparison.Ordinal));
+        Assert.Equal(salesOps, emailed.Select(d => d.Recipient).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task RetentionPurge_EmptiesOldRunOutputs_UnlessALegalHoldStands()
     {
         await using var host = await PilotAsync();
