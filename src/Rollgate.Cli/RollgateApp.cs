@@ -36,6 +36,7 @@ public static class RollgateApp
         GateCommand.Create(ctx),
         TriggersCommand.Create(ctx),
         AccessCommand.Create(ctx),
+        ExperimentCommands.Create(ctx),
         SimulateCommand.Create(ctx),
         DemoCommand.Create(ctx),
         CrmCommands.Create(ctx),

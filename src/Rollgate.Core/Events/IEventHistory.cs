@@ -50,6 +50,13 @@ public interface IEventHistory
     /// <summary>Bugs filed before <paramref name="at"/> and not resolved before it.</summary>
     ValueTask<IReadOnlyList<Bug>> OpenBugsAsync(DateTimeOffset at, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Per variant, the runs before <paramref name="at"/> that carry <paramref name="experiment"/> as their key and a
+    /// variant, their distinct users, and the ratings and reviews of those runs given before <paramref name="at"/>
+    /// (latest per run and person). A variant without runs is left out.
+    /// </summary>
+    ValueTask<IReadOnlyList<VariantTally>> ExperimentTallyAsync(string experiment, DateTimeOffset at, CancellationToken cancellationToken = default);
+
     /// <summary>The first <c>directive</c> to roll back in <paramref name="window"/>.</summary>
     ValueTask<Directive?> FirstDirectiveAsync(TimeWindow window, CancellationToken cancellationToken = default);
 }
@@ -68,6 +75,12 @@ public readonly record struct RatingTally(long N, double Sum, double SumOfSquare
 }
 
 public readonly record struct ReviewTally(long Reviews, long Correct);
+
+/// <summary>One variant of an experiment: its distinct users, runs, errors, first run, ratings and reviews.</summary>
+public sealed record VariantTally(Variant Variant, long Users, long Runs, long Errors, DateTimeOffset? FirstRun, RatingTally Ratings, ReviewTally Reviews)
+{
+    public static VariantTally Empty(Variant variant) => new(variant, 0, 0, 0, null, default, default);
+}
 
 /// <summary>One person's ratings (count, sum, sum of squares) and minutes saved.</summary>
 public readonly record struct FeedbackTally(long N, double Sum, double SumOfSquares, double MinutesSaved)

@@ -135,6 +135,24 @@ public sealed class InMemoryEventLog : IEventHistory
     public ValueTask<Directive?> FirstDirectiveAsync(TimeWindow window, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(_events.OfType<Directive>().Where(d => d.Action == "rollback" && window.Contains(d.Ts)).OrderBy(d => d.Ts).FirstOrDefault());
 
+    public ValueTask<IReadOnlyList<VariantTally>> ExperimentTallyAsync(string experiment, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        var runs = _runs.Values.Where(r => r.Ts < at && r.Experiment == experiment && r.Variant is not null).ToDictionary(r => r.Id, StringComparer.Ordinal);
+        var ratings = LatestPer(_events.OfType<Feedback>(), at, f => (f.Run, f.User))
+            .Where(f => runs.ContainsKey(f.Run)).ToLookup(f => runs[f.Run].Variant);
+        var reviews = LatestPer(_events.OfType<Review>(), at, r => (r.Run, r.Reviewer))
+            .Where(r => runs.ContainsKey(r.Run)).ToLookup(r => runs[r.Run].Variant);
+        IReadOnlyList<VariantTally> result = [.. runs.Values.GroupBy(r => r.Variant!.Value).OrderBy(g => g.Key).Select(g => new VariantTally(
+            g.Key,
+            g.Select(r => r.User).Distinct(StringComparer.Ordinal).Count(),
+            g.Count(),
+            g.Count(r => r.Outcome == RunOutcome.Error),
+            g.Min(r => r.Ts),
+            new RatingTally(ratings[g.Key].Count(), ratings[g.Key].Sum(f => (double)f.Rating), ratings[g.Key].Sum(f => (double)f.Rating * f.Rating)),
+            new ReviewTally(reviews[g.Key].Count(), reviews[g.Key].Count(r => r.Correct))))];
+        return ValueTask.FromResult(result);
+    }
+
     private IEnumerable<(Feedback Feedback, Run Run)> CurrentFeedback(TimeWindow runs, DateTimeOffset at, IReadOnlySet<string>? users)
     {
         foreach (var f in LatestPer(_events.OfType<Feedback>(), at, f => (f.Run, f.User)))

@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Rollgate.Core.Events;
+using Rollgate.Core.Experiments;
 using Rollgate.Core.Gates;
 using Rollgate.Core.Metrics;
 using Rollgate.Core.Plans;
@@ -69,5 +71,47 @@ public static class ReportJson
             ["reason"] = c.Reason,
             ["held_since"] = c.HeldSince is { } h ? Time(h, plan) : null,
         })]),
+    };
+
+    public static JsonObject Experiment(ExperimentReport report, RolloutPlan plan) => new()
+    {
+        ["experiment"] = report.Experiment,
+        ["at"] = Time(report.At),
+        ["status"] = report.Status,
+        ["started"] = report.Started is { } s ? Time(s, plan) : null,
+        ["srm_p"] = Number(report.SrmP),
+        ["sample_ratio_mismatch"] = report.SampleRatioMismatch,
+        ["treatment_disabled"] = report.TreatmentDisabled,
+        ["variants"] = new JsonArray([.. report.Variants.Select(v => (JsonNode)new JsonObject
+        {
+            ["variant"] = WireNames.Of(v.Variant),
+            ["users"] = v.Users,
+            ["runs"] = v.Runs,
+            ["error_rate"] = Number(v.ErrorRate),
+            ["task_accuracy"] = Number(v.TaskAccuracy),
+            ["user_satisfaction"] = Number(v.UserSatisfaction),
+            ["errors"] = v.Errors,
+            ["reviews"] = v.Reviews,
+            ["ratings"] = v.Ratings,
+        })]),
+        ["comparisons"] = new JsonArray([.. report.Comparisons.Select(c => (JsonNode)new JsonObject
+        {
+            ["metric"] = c.Metric,
+            ["control"] = Number(c.Control),
+            ["treatment"] = Number(c.Treatment),
+            ["diff"] = Number(c.Diff),
+            ["p_value"] = Number(c.PValue),
+            ["ci_low"] = Number(c.CiLow),
+            ["ci_high"] = Number(c.CiHigh),
+            ["interim"] = report.Interim,
+        })]),
+        ["guardrails"] = new JsonArray([.. report.Guardrails.Select(g => (JsonNode)new JsonObject
+        {
+            ["guardrail"] = g.Id,
+            ["ok"] = g.Ok,
+            ["detail"] = g.Detail,
+        })]),
+        ["recommendation"] = report.Recommendation.Code,
+        ["recommendation_detail"] = report.Recommendation.Sentence,
     };
 }

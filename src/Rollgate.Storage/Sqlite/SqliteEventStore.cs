@@ -525,6 +525,54 @@ public sealed class SqliteEventStore : IEventStore
         return ValueTask.FromResult(result);
     }
 
+    public ValueTask<IReadOnlyList<VariantTally>> ExperimentTallyAsync(string experiment, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        using var c = Connect();
+        var runs = new Dictionary<long, (long Users, long Runs, long Errors, long First)>();
+        using (var cmd = c.CreateCommand())
+        {
+            cmd.CommandText = "SELECT variant, count(DISTINCT user), count(*), coalesce(sum(outcome = 2), 0), min(ts) FROM runs "
+                + "WHERE experiment = $experiment AND variant IS NOT NULL AND ts < $at GROUP BY variant";
+            cmd.Parameters.AddWithValue("$experiment", experiment);
+            cmd.Parameters.AddWithValue("$at", at.UtcTicks);
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                runs[r.GetInt64(0)] = (r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4));
+            }
+        }
+
+        // Feedback and reviews follow their run into its variant; the latest per run and person before at counts.
+        var ratings = VariantSums(c, experiment, at, "feedback", "count(*), coalesce(sum(x.rating), 0), coalesce(sum(x.rating * x.rating), 0)");
+        var reviews = VariantSums(c, experiment, at, "reviews", "count(*), coalesce(sum(x.correct), 0), 0");
+        IReadOnlyList<VariantTally> result = [.. runs.OrderBy(v => v.Key).Select(v =>
+        {
+            var rating = ratings.GetValueOrDefault(v.Key);
+            var review = reviews.GetValueOrDefault(v.Key);
+            return new VariantTally((Variant)v.Key, v.Value.Users, v.Value.Runs, v.Value.Errors, Instant(v.Value.First),
+                new RatingTally(rating.N, rating.Sum, rating.Squares), new ReviewTally(review.N, review.Sum));
+        })];
+        return ValueTask.FromResult(result);
+    }
+
+    private static Dictionary<long, (long N, long Sum, long Squares)> VariantSums(SqliteConnection c, string experiment, DateTimeOffset at, string table, string sums)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = $"SELECT r.variant, {sums} FROM runs r JOIN {table} x ON x.run = r.id "
+            + "WHERE r.experiment = $experiment AND r.variant IS NOT NULL AND r.ts < $at "
+            + "AND x.ts < $at AND (x.superseded_at IS NULL OR x.superseded_at >= $at) GROUP BY r.variant";
+        cmd.Parameters.AddWithValue("$experiment", experiment);
+        cmd.Parameters.AddWithValue("$at", at.UtcTicks);
+        var result = new Dictionary<long, (long, long, long)>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            result[r.GetInt64(0)] = (r.GetInt64(1), r.GetInt64(2), r.GetInt64(3));
+        }
+
+        return result;
+    }
+
     private SqliteConnection Connect() => SqliteFile.Connect(_connectionString);
 
     /// <summary>

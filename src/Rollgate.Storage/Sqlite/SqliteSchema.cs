@@ -9,7 +9,7 @@ namespace Rollgate.Storage.Sqlite;
 /// </summary>
 internal static class SqliteSchema
 {
-    public const int Version = 9;
+    public const int Version = 10;
 
     private static readonly string[] Migrations =
     [
@@ -326,6 +326,10 @@ internal static class SqliteSchema
             version INTEGER NOT NULL
         );
         INSERT INTO crm_version(id, version) VALUES (1, 0);
+        """,
+        """
+        -- An experiment's report reads only the runs that carry its key.
+        CREATE INDEX runs_experiment ON runs(experiment, variant, ts) WHERE experiment IS NOT NULL;
         """,
     ];
 

@@ -67,6 +67,10 @@ public sealed class SqliteHistoryEquivalenceTests
             Assert.Equal((await reference.LatestPhaseStartAsync(null, at))?.Ts, (await store.LatestPhaseStartAsync(null, at))?.Ts);
             Assert.Equal((await reference.LatestPhaseStartAsync("sdr", at))?.Ts, (await store.LatestPhaseStartAsync("sdr", at))?.Ts);
             Assert.Equal((await reference.LatestRollbackAsync(at))?.Ts, (await store.LatestRollbackAsync(at))?.Ts);
+            foreach (var experiment in new[] { "exp-a", "exp-b", "exp-none" })
+            {
+                Assert.Equal(await reference.ExperimentTallyAsync(experiment, at), await store.ExperimentTallyAsync(experiment, at));
+            }
         }
     }
 
@@ -80,7 +84,10 @@ public sealed class SqliteHistoryEquivalenceTests
             // Whole minutes with seconds, so that ties and minute boundaries both occur.
             var ts = Minute(60 * 24 * 10) + TimeSpan.FromSeconds(rng.Next(0, 3) * 20);
             var outcome = rng.Chance(0.1) ? RunOutcome.Error : rng.Chance(0.1) ? RunOutcome.Abstained : RunOutcome.Completed;
-            var run = new Run(ts, $"r{i}", rng.Pick(Users), "lead_summary", outcome);
+            // Some runs carry an experiment's key: most with a variant, a few without (which no report counts).
+            var experiment = rng.Chance(0.5) ? null : rng.Chance(0.8) ? "exp-a" : "exp-b";
+            Variant? variant = experiment is null || rng.Chance(0.05) ? null : rng.Chance(0.5) ? Variant.Control : Variant.Treatment;
+            var run = new Run(ts, $"r{i}", rng.Pick(Users), "lead_summary", outcome, Experiment: experiment, Variant: variant);
             runs.Add(run);
             events.Add(run);
         }
