@@ -76,6 +76,7 @@ public sealed class ExperimentCommandTests : IDisposable
             }
 
             Assert.Equal(600, (int)v["runs"]!);
+            Assert.False((bool)v["disabled"]!);
             Assert.Equal(6, (int)v["users"]!);
         }
 
@@ -114,11 +115,27 @@ public sealed class ExperimentCommandTests : IDisposable
         Assert.Contains("keep_control", r.Out, StringComparison.Ordinal);
     }
 
+    [Fact]
+    [Trait("spec", "6.experiment-report")]
+    public async Task Report_ATreatmentFailingFiveTimesAsOften_IsDisabled()
+    {
+        var db = await StoreAsync(treatmentFailsOneIn: 4);
+
+        var r = await _cli.RunAsync("experiment", "report", "--plan", CliRunner.ExamplePlan, "--db", db, "--experiment", "prompt-v2",
+            "--at", "2026-04-10T09:00:00-07:00", "--json");
+
+        Assert.Equal(0, r.Code);
+        Assert.True((bool)r.Json["treatment_disabled"]!);
+        Assert.Equal([false, true], r.Json["variants"]!.AsArray().Select(v => (bool)v!["disabled"]!));
+        Assert.Equal("disable_treatment", (string)r.Json["recommendation"]!);
+        Assert.False((bool)r.Json["guardrails"]!.AsArray().Single(g => (string)g!["guardrail"]! == "auto_disable")!["ok"]!);
+    }
+
     /// <summary>
     /// Thirteen days of an experiment from 6 April 2026: 600 runs a variant by 6 people each, the control
     /// failing 1 in 20 and the treatment 1 in 10.
     /// </summary>
-    private async Task<string> StoreAsync()
+    private async Task<string> StoreAsync(int treatmentFailsOneIn = 10)
     {
         var start = new DateTimeOffset(2026, 4, 6, 9, 0, 0, TimeSpan.FromHours(-7));
         var lines = new StringBuilder();
@@ -126,7 +143,7 @@ public sealed class ExperimentCommandTests : IDisposable
         {
             var variant = i % 2 == 0 ? "control" : "treatment";
             var k = i / 2;
-            var error = variant == "control" ? k % 20 == 0 : k % 10 == 0;
+            var error = variant == "control" ? k % 20 == 0 : k % treatmentFailsOneIn == 0;
             var ts = start.AddMinutes(i * 16);
             var run = new JsonObject
             {

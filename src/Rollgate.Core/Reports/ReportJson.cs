@@ -93,6 +93,7 @@ public static class ReportJson
             ["errors"] = v.Errors,
             ["reviews"] = v.Reviews,
             ["ratings"] = v.Ratings,
+            ["disabled"] = v.Variant == Variant.Treatment && report.TreatmentDisabled,
         })]),
         ["comparisons"] = new JsonArray([.. report.Comparisons.Select(c => (JsonNode)new JsonObject
         {
