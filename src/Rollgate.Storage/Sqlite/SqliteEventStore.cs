@@ -260,7 +260,6 @@ public sealed class SqliteEventStore : IEventStore
 
     private ImportResult Consume(ChannelReader<ParsedLine[]> input, string source, List<ImportError> parseErrors, CancellationToken ct)
     {
-        var errors = new List<ImportError>();
         using var c = Connect();
         using (var pragma = c.CreateCommand())
         {
@@ -268,6 +267,23 @@ public sealed class SqliteEventStore : IEventStore
             pragma.ExecuteNonQuery();
         }
 
+        var bulk = BulkLoad.TryEnter(c);
+        try
+        {
+            return Consume(c, input, source, parseErrors, ct);
+        }
+        finally
+        {
+            if (bulk)
+            {
+                BulkLoad.Leave(c);
+            }
+        }
+    }
+
+    private ImportResult Consume(SqliteConnection c, ChannelReader<ParsedLine[]> input, string source, List<ImportError> parseErrors, CancellationToken ct)
+    {
+        var errors = new List<ImportError>();
         using var writer = new SqliteEventWriter(c, _names);
         try
         {

@@ -46,9 +46,13 @@ internal static class SqliteFile
                 // Larger pages suit an append-mostly log of ~250-byte rows: 16 KiB pages halve the pages (and WAL
                 // frames) an import writes against 8 KiB, and the window queries read their ranges as fast. The size
                 // takes effect only on a new file; stores created before keep theirs.
-                wal.CommandText = "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL;";
+                wal.CommandText = "PRAGMA page_size = 16384;";
                 wal.ExecuteNonQuery();
             }
+
+            // WAL mode lets readers and the writer work at once. A store left with a rollback journal (by a first
+            // import that another connection kept from switching back) is switched here, when nobody holds it.
+            TrySetJournalMode(c, "WAL");
 
             SqliteSchema.Apply(c);
         }
@@ -60,6 +64,9 @@ internal static class SqliteFile
         return cs;
     }
 
+    /// <summary>How long a connection waits for another's lock before SQLite reports the store busy.</summary>
+    public const int BusyTimeoutMs = 5000;
+
     /// <summary>An open connection that waits for a writer rather than failing at once.</summary>
     public static SqliteConnection Connect(string connectionString)
     {
@@ -68,8 +75,36 @@ internal static class SqliteFile
         using var cmd = c.CreateCommand();
         // NORMAL is WAL mode's usual setting: a commit is atomic and the file stays consistent, and the WAL is
         // synced at checkpoints rather than at every commit.
-        cmd.CommandText = "PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;";
+        cmd.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMs}; PRAGMA synchronous = NORMAL;";
         cmd.ExecuteNonQuery();
         return c;
+    }
+
+    /// <summary>
+    /// Sets the journal mode without waiting: through the C API with no busy timeout, since ADO.NET would retry a busy
+    /// store for its whole command timeout. Returns the mode in effect, or null when another connection held the file.
+    /// </summary>
+    public static string? TrySetJournalMode(SqliteConnection connection, string mode)
+    {
+        var db = connection.Handle!;
+        SQLitePCL.raw.sqlite3_busy_timeout(db, 0);
+        try
+        {
+            if (SQLitePCL.raw.sqlite3_prepare_v2(db, $"PRAGMA journal_mode = {mode}", out var statement) != SQLitePCL.raw.SQLITE_OK)
+            {
+                return null;
+            }
+
+            using (statement)
+            {
+                return SQLitePCL.raw.sqlite3_step(statement) == SQLitePCL.raw.SQLITE_ROW
+                    ? SQLitePCL.raw.sqlite3_column_text(statement, 0).utf8_to_string()?.ToLowerInvariant()
+                    : null;
+            }
+        }
+        finally
+        {
+            SQLitePCL.raw.sqlite3_busy_timeout(db, BusyTimeoutMs);
+        }
     }
 }

@@ -1,3 +1,5 @@
+using Rollgate.Storage.Sqlite;
+
 namespace Rollgate.Storage.Tests.Sqlite;
 
 public sealed class SqliteImportTests
@@ -171,6 +173,75 @@ public sealed class SqliteImportTests
     }
 
     [Fact]
+    [Trait("spec", "2.import")]
+    public async Task Import_IntoAStoreWithoutEvents_WritesPastTheWal_AndLeavesTheStoreInWalMode()
+    {
+        using var t = new TempStore();
+        var result = await t.ImportTextAsync(Good);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        Assert.Equal("wal", Pragma(t, "journal_mode"));
+        Assert.True(WalBytes(t) < 16_384, $"the WAL holds {WalBytes(t)} bytes: the import's pages went through it");
+        Assert.Equal(Lines(Good), Lines(await t.ExportTextAsync()));
+
+        // A second import (the store has events now) stays in WAL mode, as every other write does.
+        var more = await t.ImportTextAsync("""{"type":"bug","ts":"2026-02-06T12:30:00-08:00","id":"BUG-2","priority":"p1"}""");
+        Assert.Equal(1, more.Imported);
+        Assert.Equal("wal", Pragma(t, "journal_mode"));
+    }
+
+    [Fact]
+    [Trait("spec", "2.import.all-or-nothing")]
+    public async Task Import_RefusedIntoAStoreWithoutEvents_LeavesItEmpty_AndInWalMode()
+    {
+        using var t = new TempStore();
+        var result = await t.ImportTextAsync(Good + "\n" + "{\"type\":\"run\",\"ts\":\"bad\"}");
+
+        Assert.False(result.Succeeded);
+        Assert.Equal(0, await t.Store.CountAsync());
+        Assert.Equal("wal", Pragma(t, "journal_mode"));
+    }
+
+    [Fact]
+    [Trait("spec", "2.import")]
+    public async Task Import_IntoAnEmptyStoreSomeoneElseHasOpen_StaysInWalMode_AndImportsAll()
+    {
+        using var t = new TempStore();
+        using var other = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={t.PathOf("events.db")};Pooling=False");
+        other.Open();
+        using (var read = other.CreateCommand())
+        {
+            read.CommandText = "SELECT count(*) FROM events";
+            Assert.Equal(0L, read.ExecuteScalar());
+        }
+
+        var result = await t.ImportTextAsync(Good);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        Assert.Equal(11, await t.Store.CountAsync());
+        Assert.Equal("wal", Pragma(t, "journal_mode"));
+        Assert.True(WalBytes(t) > 16_384, "with another connection open the import cannot leave WAL mode");
+    }
+
+    [Fact]
+    public void Open_AStoreLeftWithARollbackJournal_SwitchesItBackToWal()
+    {
+        using var t = new TempStore();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        using (var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={t.PathOf("events.db")};Pooling=False"))
+        {
+            c.Open();
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "PRAGMA journal_mode = DELETE";
+            Assert.Equal("delete", cmd.ExecuteScalar());
+        }
+
+        Assert.Equal("delete", Pragma(t, "journal_mode"));
+        using var again = SqliteEventStore.Open(t.PathOf("events.db"));
+        Assert.Equal("wal", Pragma(t, "journal_mode"));
+    }
+
+    [Fact]
     public async Task Import_ARatingRepeatedInAFileIntoAnEmptyStore_CountsTheLatestOnly()
     {
         using var t = new TempStore();
@@ -217,4 +288,15 @@ public sealed class SqliteImportTests
 
     private static IEnumerable<string> Lines(string text) =>
         text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim());
+
+    private static string Pragma(TempStore t, string name)
+    {
+        using var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={t.PathOf("events.db")};Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = $"PRAGMA {name}";
+        return Convert.ToString(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture)!;
+    }
+
+    private static long WalBytes(TempStore t) => new FileInfo(t.PathOf("events.db") + "-wal") is { Exists: true } f ? f.Length : 0;
 }
