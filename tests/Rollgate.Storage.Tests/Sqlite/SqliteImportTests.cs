@@ -270,33 +270,13 @@ public sealed class SqliteImportTests
         }
     }
 
-    private static List<string> Indexes(TempStore t)
-    {
-        using var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={t.Store.Path}");
-        c.Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT name || ': ' || coalesce(sql, '') FROM sqlite_schema WHERE type = 'index' ORDER BY name";
-        using var r = cmd.ExecuteReader();
-        var result = new List<string>();
-        while (r.Read())
-        {
-            result.Add(r.GetString(0));
-        }
-
-        return result;
-    }
+    private static List<string> Indexes(TempStore t) =>
+        t.Strings("SELECT name || ': ' || coalesce(sql, '') FROM sqlite_schema WHERE type = 'index' ORDER BY name");
 
     private static IEnumerable<string> Lines(string text) =>
         text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim());
 
-    private static string Pragma(TempStore t, string name)
-    {
-        using var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={t.PathOf("events.db")};Pooling=False");
-        c.Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = $"PRAGMA {name}";
-        return Convert.ToString(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture)!;
-    }
+    private static string Pragma(TempStore t, string name) => t.Strings($"PRAGMA {name}").Single();
 
     private static long WalBytes(TempStore t) => new FileInfo(t.PathOf("events.db") + "-wal") is { Exists: true } f ? f.Length : 0;
 }

@@ -32,6 +32,23 @@ public sealed class TempStore : IDisposable
         return writer.ToString();
     }
 
+    /// <summary>The first column of every row <paramref name="sql"/> returns, as text, read on a connection of its own.</summary>
+    public List<string> Strings(string sql)
+    {
+        using var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Store.Path};Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        using var r = cmd.ExecuteReader();
+        var result = new List<string>();
+        while (r.Read())
+        {
+            result.Add(Convert.ToString(r.GetValue(0), System.Globalization.CultureInfo.InvariantCulture)!);
+        }
+
+        return result;
+    }
+
     public void Dispose()
     {
         Store.Dispose();
