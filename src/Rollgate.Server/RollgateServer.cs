@@ -16,6 +16,7 @@ using Rollgate.Agents.Qa;
 using Rollgate.Core.Events;
 using Rollgate.Core.Plans;
 using Rollgate.Server.Audit;
+using Rollgate.Server.Dashboard;
 using Rollgate.Server.Events;
 using Rollgate.Server.Guardian;
 using Rollgate.Server.Http;
@@ -147,6 +148,7 @@ public static class RollgateServer
         app.MapOperations();
         app.MapPhases();
         app.MapAudit();
+        app.MapDashboard();
         return app;
     }
 
