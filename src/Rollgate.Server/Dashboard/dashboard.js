@@ -21,6 +21,13 @@ function item(list, text, className) {
   list.appendChild(li);
 }
 
+// "2026-02-11T08:30:12.56-08:00" as "2026-02-11 08:30 -08:00": the server writes times in the plan's zone.
+function when(ts) {
+  if (!ts) return "-";
+  const offset = ts.match(/(Z|[+-]\d\d:\d\d)$/);
+  return ts.slice(0, 16).replace("T", " ") + (offset ? " " + offset[1] : "");
+}
+
 function number(value, metric) {
   if (value === null || value === undefined) return "-";
   const ratio = ["task_accuracy", "error_rate", "weekly_active_users", "lead_response_time_improvement"];
@@ -39,7 +46,7 @@ function render(status) {
   agents.textContent = status.agents;
   agents.className = "pill " + status.agents;
   $("days").textContent = status.phase && status.phase.days_left !== null ? `${status.phase.days_left} days left` : "";
-  $("updated").textContent = "as of " + status.at;
+  $("updated").textContent = "as of " + when(status.at);
 
   const gate = status.gate;
   $("gate-decision").textContent = gate ? gate.decision : "no phase";
@@ -58,7 +65,7 @@ function render(status) {
   const rolledBack = $("rolled-back");
   rolledBack.hidden = !status.rolled_back;
   rolledBack.textContent = status.rolled_back
-    ? `Rolled back at ${status.rolled_back.ts} (${status.rolled_back.trigger}): ${status.rolled_back.reason ?? ""}` : "";
+    ? `Rolled back at ${when(status.rolled_back.ts)} (${status.rolled_back.trigger}): ${status.rolled_back.reason ?? ""}` : "";
   const pending = new Map(status.pending.map((p) => [p.id, p]));
   const triggers = rows("triggers");
   for (const t of status.triggers.checked) {
@@ -72,22 +79,22 @@ function render(status) {
 
   const incidents = $("incidents");
   incidents.replaceChildren();
-  for (const i of status.open_incidents) item(incidents, `${i.id}: ${i.severity} ${i.category}, since ${i.ts}${i.title ? " (" + i.title + ")" : ""}`, i.severity === "critical" ? "bad" : "");
-  for (const b of status.open_bugs) item(incidents, `${b.id}: ${b.priority} bug, since ${b.ts}${b.title ? " (" + b.title + ")" : ""}`, b.priority === "p0" ? "bad" : "");
+  for (const i of status.open_incidents) item(incidents, `${i.id}: ${i.severity} ${i.category}, since ${when(i.ts)}${i.title ? " (" + i.title + ")" : ""}`, i.severity === "critical" ? "bad" : "");
+  for (const b of status.open_bugs) item(incidents, `${b.id}: ${b.priority} bug, since ${when(b.ts)}${b.title ? " (" + b.title + ")" : ""}`, b.priority === "p0" ? "bad" : "");
   if (!incidents.children.length) item(incidents, "none", "muted");
 
   const reviews = $("reviews");
   reviews.replaceChildren();
   for (const r of status.incidents_under_review) {
-    const review = r.review_done ? "review done" : `review due ${r.review_due}${r.review_overdue ? " (OVERDUE)" : ""}`;
-    const findings = r.findings_done ? "findings done" : `findings due ${r.findings_due}${r.findings_overdue ? " (OVERDUE)" : ""}`;
+    const review = r.review_done ? "review done" : `review due ${when(r.review_due)}${r.review_overdue ? " (OVERDUE)" : ""}`;
+    const findings = r.findings_done ? "findings done" : `findings due ${when(r.findings_due)}${r.findings_overdue ? " (OVERDUE)" : ""}`;
     item(reviews, `${r.id} (${r.trigger}): ${review}; ${findings}`, r.review_overdue || r.findings_overdue ? "bad" : "");
   }
   if (!reviews.children.length) item(reviews, "none", "muted");
 
   const holds = $("holds");
   holds.replaceChildren();
-  for (const h of status.legal_holds) item(holds, `${h.id}, placed ${h.placed}: ${h.reason}`);
+  for (const h of status.legal_holds) item(holds, `${h.id}, placed ${when(h.placed)}: ${h.reason}`);
   if (!holds.children.length) item(holds, "none", "muted");
 
   const channels = rows("channels");
@@ -96,7 +103,11 @@ function render(status) {
     cell(row, name);
     cell(row, c.configured ? c.state : "not configured", c.state === "failing" ? "bad" : c.state === "ok" ? "ok" : "muted");
     cell(row, String(c.pending), "num");
-    cell(row, c.last_attempt ? `${c.last_attempt}${c.last_detail ? ": " + c.last_detail : ""}` : "never");
+    cell(row, c.last_attempt ? `${when(c.last_attempt)}${c.last_detail ? ": " + c.last_detail : ""}` : "never");
+  }
+  if (!channels.rows.length) {
+    const row = channels.insertRow();
+    cell(row, "no channel configured: notices are not sent", "muted").colSpan = 4;
   }
 }
 
