@@ -125,7 +125,7 @@ public sealed class ExperimentAnalysis(ExperimentPolicy policy, IEventHistory hi
 
     private static double Variance(RatingTally r) => Math.Max(0, (r.SumOfSquares - (r.Sum * r.Sum / r.N)) / (r.N - 1));
 
-    /// <summary>Chi-square goodness of fit (1 degree of freedom) of users per variant against the plan's split.</summary>
+    /// <summary>Chi-square goodness of fit (1 degree of freedom) of users per variant against the 50/50 split of assignment.</summary>
     private (double? P, string Detail) SampleRatio(long control, long treatment)
     {
         var total = control + treatment;
@@ -134,8 +134,8 @@ public sealed class ExperimentAnalysis(ExperimentPolicy policy, IEventHistory hi
             return (null, "no users yet");
         }
 
-        var expectedControl = total * policy.Split;
-        var expectedTreatment = total * (1 - policy.Split);
+        var expectedControl = total * ExperimentAssignment.Split;
+        var expectedTreatment = total * (1 - ExperimentAssignment.Split);
         var chi2 = (Math.Pow(control - expectedControl, 2) / expectedControl) + (Math.Pow(treatment - expectedTreatment, 2) / expectedTreatment);
         var p = Distributions.Erfc(Math.Sqrt(chi2 / 2));
         var verdict = p < policy.SrmP ? "a mismatch: the split is not working as planned" : "no mismatch";

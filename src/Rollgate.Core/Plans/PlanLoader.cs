@@ -749,6 +749,12 @@ public static class PlanLoader
         }
 
         var split = r.AsNumber(m["split"], "'split'") ?? defaults.Split;
+        if (split != defaults.Split)
+        {
+            // Assignment is GrowthBook's hash with control below 0.5 (SPEC 5), so another split could not be honoured.
+            r.Error(m["split"], $"'split' must be 0.5: people are split 50/50 between control and treatment, not {split.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        }
+
         var g = r.AsMap(m["guardrails"], "'experiments.guardrails'");
         var result = defaults with { Phases = phaseIds, Split = split };
         if (g is not null)

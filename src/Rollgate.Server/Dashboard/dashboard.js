@@ -123,16 +123,33 @@ function signedIn(yes) {
   $("signout").hidden = !yes;
 }
 
+let busy = false;
+
 async function refresh() {
+  // One request at a time: a slow answer is not overtaken by the next tick's.
+  if (busy) return;
+  busy = true;
+  try {
+    await load();
+  } finally {
+    busy = false;
+  }
+}
+
+async function load() {
   const token = sessionStorage.getItem(tokenKey);
   if (!token) return signedIn(false);
-  let response;
+  let response, status;
   try {
     response = await fetch("/v1/status", { headers: { Authorization: "Bearer " + token }, cache: "no-store" });
+    status = response.ok ? await response.json() : null;
   } catch {
     $("updated").textContent = "the server did not answer; retrying";
     return;
   }
+
+  // Signed out (or signed in as someone else) while the request was on its way: its answer is not theirs.
+  if (sessionStorage.getItem(tokenKey) !== token) return;
 
   if (response.status === 401 || response.status === 403) {
     sessionStorage.removeItem(tokenKey);
@@ -149,7 +166,13 @@ async function refresh() {
   }
 
   showError("");
-  render(await response.json());
+  try {
+    render(status);
+  } catch (error) {
+    $("updated").textContent = "the status could not be shown: " + error.message;
+    return;
+  }
+
   signedIn(true);
 }
 

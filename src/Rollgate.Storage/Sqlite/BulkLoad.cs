@@ -7,8 +7,10 @@ namespace Rollgate.Storage.Sqlite;
 /// the WAL at commit and written again by the checkpoint that copies it into the store file, with a sync of each;
 /// under a rollback journal the new pages go straight into the file and only the few pages that existed before are
 /// journaled, so the transaction is still all or nothing, also across a crash (the journal rolls it back on the next
-/// open). Only a store without events qualifies, and only when no other connection has it open: leaving WAL mode
-/// needs the file to itself, so with a reader about (the server, another command) the import stays in WAL mode.
+/// open; the transaction syncs fully, as a rollback journal needs against a power loss). Only a store without
+/// events qualifies, and only when no other connection has it open: leaving WAL mode needs the file to itself, so
+/// with a reader about (the server, another command) the import stays in WAL mode. A connection that opens the
+/// store during such an import reads under the rollback journal meanwhile (it waits while the import commits).
 /// </summary>
 internal static class BulkLoad
 {
@@ -26,12 +28,29 @@ internal static class BulkLoad
 
         // Idle connections of this process's pool hold the file open; they are opened again when needed.
         SqliteConnection.ClearPool(connection);
-        return SqliteFile.TrySetJournalMode(connection, "DELETE") == "delete";
+        if (SqliteFile.TrySetJournalMode(connection, "DELETE") != "delete")
+        {
+            return false;
+        }
+
+        Pragma(connection, "PRAGMA synchronous = FULL");
+        return true;
     }
 
     /// <summary>
-    /// Back to WAL mode. Should another connection have opened the store meanwhile, the switch waits for a later
-    /// chance: every open of the store sets WAL mode again.
+    /// Back to WAL mode, waiting as long as any write would for connections that opened the store meanwhile to finish
+    /// their reads. Should they hold it longer, the next open of the store that finds it free sets WAL mode again.
     /// </summary>
-    public static void Leave(SqliteConnection connection) => SqliteFile.TrySetJournalMode(connection, "WAL");
+    public static void Leave(SqliteConnection connection)
+    {
+        Pragma(connection, "PRAGMA synchronous = NORMAL");
+        SqliteFile.TrySetJournalMode(connection, "WAL", SqliteFile.BusyTimeoutMs);
+    }
+
+    private static void Pragma(SqliteConnection connection, string sql)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
 }

@@ -81,13 +81,14 @@ internal static class SqliteFile
     }
 
     /// <summary>
-    /// Sets the journal mode without waiting: through the C API with no busy timeout, since ADO.NET would retry a busy
-    /// store for its whole command timeout. Returns the mode in effect, or null when another connection held the file.
+    /// Sets the journal mode, waiting at most <paramref name="waitMs"/> for other connections' locks: through the C API,
+    /// since ADO.NET would retry a busy store for its whole command timeout. Returns the mode in effect, or null when
+    /// another connection held the file all along.
     /// </summary>
-    public static string? TrySetJournalMode(SqliteConnection connection, string mode)
+    public static string? TrySetJournalMode(SqliteConnection connection, string mode, int waitMs = 0)
     {
         var db = connection.Handle!;
-        SQLitePCL.raw.sqlite3_busy_timeout(db, 0);
+        SQLitePCL.raw.sqlite3_busy_timeout(db, waitMs);
         try
         {
             if (SQLitePCL.raw.sqlite3_prepare_v2(db, $"PRAGMA journal_mode = {mode}", out var statement) != SQLitePCL.raw.SQLITE_OK)

@@ -82,6 +82,17 @@ public sealed class PlanLoaderTests
     }
 
     [Fact]
+    [Trait("spec", "5")]
+    public void ExperimentSplitOtherThanHalf_IsAnError_AsAssignmentSplits50_50()
+    {
+        var errors = Errors(Minimal + "\nexperiments:\n  phases: [pilot]\n  split: 0.3\n");
+        var e = Assert.Single(errors);
+        Assert.Equal((17, 10), (e.Line, e.Column));
+        Assert.Contains("'split' must be 0.5", e.Message, StringComparison.Ordinal);
+        Assert.Equal(0.5, Parse(Minimal + "\nexperiments:\n  phases: [pilot]\n  split: 0.5\n").Experiments.Split);
+    }
+
+    [Fact]
     [Trait("spec", "1.errors")]
     public void PhaseWithoutMetrics_IsAnError()
     {
