@@ -46,10 +46,7 @@ public sealed class DashboardTests
         var status = await server.WithToken(token).GetFromJsonAsync<JsonObject>("/v1/status");
 
         await using var browser = await BrowserAsync();
-        var page = await browser.NewPageAsync();
-        await page.GotoAsync(server.Http.BaseAddress!.ToString());
-        await page.FillAsync("#token", token);
-        await page.ClickAsync("#show");
+        var page = await SignInAsync(browser, server, token);
 
         await Assertions.Expect(page.Locator("#phase")).ToHaveTextAsync($"{status!["phase"]!["name"]} (pilot)");
         await Assertions.Expect(page.Locator("#agents")).ToHaveTextAsync("on");
@@ -72,10 +69,7 @@ public sealed class DashboardTests
         }
 
         await using var browser = await BrowserAsync();
-        var page = await browser.NewPageAsync();
-        await page.GotoAsync(server.Http.BaseAddress!.ToString());
-        await page.FillAsync("#token", token);
-        await page.ClickAsync("#show");
+        var page = await SignInAsync(browser, server, token);
 
         await Assertions.Expect(page.Locator("#agents")).ToHaveTextAsync("off");
         await Assertions.Expect(page.Locator("#rolled-back")).ToContainTextAsync("odd answers");
@@ -91,14 +85,21 @@ public sealed class DashboardTests
         var token = user is null ? "rg_not-a-token" : Token(server, user);
 
         await using var browser = await BrowserAsync();
-        var page = await browser.NewPageAsync();
-        await page.GotoAsync(server.Http.BaseAddress!.ToString());
-        await page.FillAsync("#token", token);
-        await page.ClickAsync("#show");
+        var page = await SignInAsync(browser, server, token);
 
         await Assertions.Expect(page.Locator("#error")).ToContainTextAsync(message);
         await Assertions.Expect(page.Locator("#board")).ToBeHiddenAsync();
         await Assertions.Expect(page.Locator("#phase")).ToHaveTextAsync("-");
+    }
+
+    /// <summary>Opens the dashboard in a new page and gives it <paramref name="token"/>, as a person would.</summary>
+    private static async Task<IPage> SignInAsync(BrowserSession browser, ServerFixture server, string token)
+    {
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(server.Http.BaseAddress!.ToString());
+        await page.FillAsync("#token", token);
+        await page.ClickAsync("#show");
+        return page;
     }
 
     private static string Token(ServerFixture server, string user)
