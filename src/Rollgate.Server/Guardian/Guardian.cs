@@ -237,6 +237,15 @@ public sealed partial class Guardian(
             audit.Record(RollbackPlaybook.Guardian, AuditActions.RetentionPurge, "run_outputs", $"{purged} run output(s) older than {Durations.Format(keep)} emptied");
             actions.Add($"purged {purged} run output(s) older than {Durations.Format(keep)}");
         }
+
+        // A rollback's snapshot holds the run inputs and outputs of its day: it goes when they would have, once no
+        // hold keeps it. Its path and SHA-256 stay on the incident's record.
+        foreach (var review in reviews.All().Where(r => r.Snapshot is not null && r.Opened < now - keep && File.Exists(r.Snapshot)))
+        {
+            File.Delete(review.Snapshot!);
+            audit.Record(RollbackPlaybook.Guardian, AuditActions.RetentionPurge, review.Snapshot, $"the snapshot of {review.Id} (SHA-256 {review.SnapshotSha256}) is older than {Durations.Format(keep)}: deleted");
+            actions.Add($"deleted the snapshot of {review.Id}, older than {Durations.Format(keep)}");
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Guardian: {Action}")]

@@ -292,6 +292,46 @@ public sealed class GuardianTests
         Assert.Single(host.Audit(), r => r.Entry.Action == "retention_purge");
     }
 
+    [Fact]
+    public async Task RetentionPurge_DeletesARollbacksSnapshot_OnceTheHoldIsReleasedAndItIsOlderThanTheRetention()
+    {
+        await using var host = await PilotAsync();
+        await host.AppendAsync([new Directive(Monday(10), "exec-01", "rollback", "board request")]);
+        await host.EvaluateAt(Monday(10, 1));
+        var review = Assert.Single(host.Get<SqliteIncidentReviews>().All());
+        var snapshot = review.Snapshot!;
+        Assert.True(File.Exists(snapshot));
+        host.Get<SqliteIncidentReviews>().Record(review.Id, ReviewDocument.Review, "so-01", "review", Monday(11));
+        host.Get<SqliteIncidentReviews>().Record(review.Id, ReviewDocument.Findings, "so-01", "findings", Monday(12));
+
+        // Past the retention the rollback's legal hold keeps it; once the hold is released, the next evaluation deletes it, once.
+        await host.EvaluateAt(Monday(10, 2).AddDays(91));
+        Assert.True(File.Exists(snapshot));
+        var hold = Assert.Single(host.Get<SqliteLegalHolds>().Active());
+        host.Get<SqliteLegalHolds>().Release(hold.Id, Monday(10, 3).AddDays(91));
+        await host.EvaluateAt(Monday(10, 4).AddDays(91));
+
+        Assert.False(File.Exists(snapshot));
+        Assert.Equal(review.SnapshotSha256, host.Get<SqliteIncidentReviews>().Find(review.Id)!.SnapshotSha256);
+        Assert.Single(host.Audit(), r => r.Entry.Action == "retention_purge" && r.Entry.Subject == snapshot);
+        await host.EvaluateAt(Monday(10, 5).AddDays(91));
+        Assert.Single(host.Audit(), r => r.Entry.Action == "retention_purge" && r.Entry.Subject == snapshot);
+    }
+
+    [Fact]
+    public async Task RetentionPurge_KeepsASnapshotYoungerThanTheRetention()
+    {
+        await using var host = await PilotAsync();
+        await host.AppendAsync([new Directive(Monday(10), "exec-01", "rollback", "board request")]);
+        await host.EvaluateAt(Monday(10, 1));
+        var review = Assert.Single(host.Get<SqliteIncidentReviews>().All());
+        host.Get<SqliteLegalHolds>().Release(Assert.Single(host.Get<SqliteLegalHolds>().Active()).Id, Monday(11));
+
+        await host.EvaluateAt(Monday(10).AddDays(89));
+
+        Assert.True(File.Exists(review.Snapshot));
+    }
+
     private static string Sha(string text) => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
 
     [Fact]
