@@ -149,6 +149,9 @@ public sealed class ServeCommandTests : IDisposable
         var body = await response.Content.ReadFromJsonAsync<JsonObject>(CancellationToken.None);
         Assert.True(response.IsSuccessStatusCode, body?.ToJsonString());
         Assert.Equal("full", (string?)body!["phase"]);
+        using var anonymous = new HttpClient();
+        using var dashboard = await anonymous.GetAsync(new Uri(new Uri(url), "/"), CancellationToken.None);
+        Assert.Equal("text/html", dashboard.Content.Headers.ContentType?.MediaType);
 
         await stop.CancelAsync();
         Assert.Equal(0, await serving);

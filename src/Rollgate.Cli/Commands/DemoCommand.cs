@@ -159,6 +159,7 @@ public static class DemoCommand
         ctx.Console.WriteLine("Try:");
         ctx.Console.WriteLine($"  curl -s -X POST {url}/v1/tasks/lead_summary -H 'Authorization: Bearer {person.Token}' -H 'Content-Type: application/json' -d '{{\"lead_id\": \"{crm.Leads[0].Id}\"}}'");
         ctx.Console.WriteLine($"  curl -s {url}/v1/status -H 'Authorization: Bearer {ops.Token}'");
+        ctx.Console.WriteLine($"  the dashboard: {url}/ in a browser, with {ops.User}'s token");
         ctx.Console.WriteLine($"  the API: {url}/openapi/v1.json");
     }
 
