@@ -89,10 +89,13 @@ public sealed class ServerFixture : IAsyncDisposable
     }
 
     /// <summary>A client that sends a new token of <paramref name="user"/>.</summary>
-    public HttpClient As(string user)
+    public HttpClient As(string user) => WithToken(TokenFor(user));
+
+    /// <summary>A new token of <paramref name="user"/>, as <c>rollgate token create</c> makes one.</summary>
+    public string TokenFor(string user)
     {
         using var tokens = SqliteTokenStore.Open(DbPath);
-        return WithToken(tokens.Create(user, Clock.GetUtcNow()).Token);
+        return tokens.Create(user, Clock.GetUtcNow()).Token;
     }
 
     public HttpClient WithToken(string token)

@@ -199,14 +199,7 @@ public sealed class SqliteEventStore : IEventStore
                 throw;
             }
 
-            if (errors.Count > 0)
-            {
-                writer.Rollback();
-                return new ImportResult(0, 0, [.. errors.OrderBy(e => e.Line)]);
-            }
-
-            writer.Commit();
-            return new ImportResult(writer.Imported, writer.Duplicates, []);
+            return Finish(writer, errors);
         }
         finally
         {
@@ -312,6 +305,12 @@ public sealed class SqliteEventStore : IEventStore
             throw;
         }
 
+        return Finish(writer, errors);
+    }
+
+    /// <summary>All or nothing: commits when no line was bad, else rolls back and reports every bad line in file order.</summary>
+    private static ImportResult Finish(SqliteEventWriter writer, List<ImportError> errors)
+    {
         if (errors.Count > 0)
         {
             writer.Rollback();

@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
 using Rollgate.Core.Events;
-using Rollgate.Storage.Sqlite;
 
 namespace Rollgate.Server.Tests.Dashboard;
 
@@ -42,7 +41,7 @@ public sealed class DashboardTests
         await using var server = await ServerFixture.StartAsync();
         await server.StartPhaseAsync("pilot");
         await server.AppendAsync(new Incident(server.Clock.GetUtcNow().AddMinutes(-1), "INC-7", Severity.Medium, IncidentCategory.Quality, "odd summary"));
-        var token = Token(server, "so-01");
+        var token = server.TokenFor("so-01");
         var status = await server.WithToken(token).GetFromJsonAsync<JsonObject>("/v1/status");
 
         await using var browser = await BrowserAsync();
@@ -62,7 +61,7 @@ public sealed class DashboardTests
     {
         await using var server = await ServerFixture.StartAsync();
         await server.StartPhaseAsync("pilot");
-        var token = Token(server, "so-01");
+        var token = server.TokenFor("so-01");
         using (var off = await server.WithToken(token).PostAsJsonAsync("/v1/kill-switch", new { state = "off", reason = "odd answers" }))
         {
             Assert.Equal(HttpStatusCode.OK, off.StatusCode);
@@ -82,7 +81,7 @@ public sealed class DashboardTests
     {
         await using var server = await ServerFixture.StartAsync();
         await server.StartPhaseAsync("pilot");
-        var token = user is null ? "rg_not-a-token" : Token(server, user);
+        var token = user is null ? "rg_not-a-token" : server.TokenFor(user);
 
         await using var browser = await BrowserAsync();
         var page = await SignInAsync(browser, server, token);
@@ -100,12 +99,6 @@ public sealed class DashboardTests
         await page.FillAsync("#token", token);
         await page.ClickAsync("#show");
         return page;
-    }
-
-    private static string Token(ServerFixture server, string user)
-    {
-        using var tokens = SqliteTokenStore.Open(server.DbPath);
-        return tokens.Create(user, server.Clock.GetUtcNow()).Token;
     }
 
     private static async Task<BrowserSession> BrowserAsync()
