@@ -79,7 +79,7 @@ public sealed class StatusReport(
     private JsonObject Notifications()
     {
         var health = deliveries.Health();
-        var pending = deliveries.All().Where(d => d.Status == DeliveryStatus.Pending).GroupBy(d => d.Channel).ToDictionary(g => g.Key, g => g.Count());
+        var pending = deliveries.PendingByChannel();
         var channels = new JsonObject();
         foreach (var channel in notifier.Channels.Union(health.Select(h => h.Channel)))
         {

@@ -93,6 +93,22 @@ public sealed class SqliteDeliveries : IDisposable
 
     public IReadOnlyList<DeliveryRecord> All() => Query("ORDER BY id");
 
+    /// <summary>How many messages wait to be sent, per channel.</summary>
+    public IReadOnlyDictionary<string, int> PendingByChannel()
+    {
+        using var c = SqliteFile.Connect(_connectionString);
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT channel, count(*) FROM deliveries WHERE status = 'pending' GROUP BY channel";
+        var result = new Dictionary<string, int>(StringComparer.Ordinal);
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            result[r.GetString(0)] = r.GetInt32(1);
+        }
+
+        return result;
+    }
+
     /// <summary>
     /// Records an attempt. A success delivers the message; a failure schedules the next attempt at
     /// <paramref name="retryAt"/>, or gives up when it is null.
