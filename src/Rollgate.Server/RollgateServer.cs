@@ -112,7 +112,7 @@ public static class RollgateServer
 
         services.AddSingleton(sp => Engine(Settings(sp), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new AgentRunner(sp.GetRequiredService<IAgentEngine>()));
-        services.AddSingleton(sp => new EventRecorder(sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<SqliteRunOutputs>()));
+        services.AddSingleton(sp => new EventRecorder(sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<IEventStore>() as IRunJournal));
         services.AddSingleton(sp => new HourlyRateLimiter(sp.GetRequiredService<IEventHistory>(), sp.GetRequiredService<RolloutPlan>().TimeZone));
         services.AddSingleton<AgentGateway>();
         services.AddSingleton<AuditTrail>();

@@ -31,6 +31,16 @@ public interface IEventStore : IEventHistory, IDisposable
     Task<long> CountAsync(CancellationToken cancellationToken = default);
 }
 
+/// <summary>
+/// A store that keeps what the agents answered beside the events of their runs, written together: a run event never
+/// points at an answer that is missing, and an answer is never kept for a run that was not recorded.
+/// </summary>
+public interface IRunJournal
+{
+    /// <summary>Appends the events and the answers in one transaction (all or nothing), checked like <see cref="IEventStore.AppendAsync"/>.</summary>
+    Task<ImportResult> AppendAsync(IReadOnlyCollection<RolloutEvent> events, IReadOnlyCollection<RunOutput> outputs, CancellationToken cancellationToken = default);
+}
+
 /// <summary>The outcome of an import: events stored, events already there, and every bad line.</summary>
 public sealed record ImportResult(long Imported, long Duplicates, IReadOnlyList<ImportError> Errors)
 {

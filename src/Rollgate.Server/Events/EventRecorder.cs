@@ -23,16 +23,16 @@ public sealed class EventRecorder : IAsyncDisposable
     private const int MaxBatch = 512;
 
     private readonly IEventStore _store;
-    private readonly SqliteRunOutputs? _outputs;
+    private readonly IRunJournal? _runs;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
 
     /// <param name="store">Where the events go.</param>
-    /// <param name="outputs">Where the answers of <see cref="RecordRunAsync"/> go; without it that method throws.</param>
-    public EventRecorder(IEventStore store, SqliteRunOutputs? outputs = null)
+    /// <param name="runs">Where the runs of <see cref="RecordRunAsync"/> go with their answers; without it that method throws.</param>
+    public EventRecorder(IEventStore store, IRunJournal? runs = null)
     {
         _store = store;
-        _outputs = outputs;
+        _runs = runs;
         _writer = Task.Run(WriteLoop);
     }
 
@@ -48,12 +48,12 @@ public sealed class EventRecorder : IAsyncDisposable
     public Task RecordAsync(IReadOnlyList<RolloutEvent> events, CancellationToken cancellationToken = default) => Enqueue(events, null, cancellationToken);
 
     /// <summary>
-    /// Keeps an agent's answer, then records its run: the answer is stored before the event, so that a run event
-    /// never points at an answer that is missing. When the answer cannot be kept, the run is not recorded.
+    /// Records a run with its agent's answer, both or neither: a run event never points at an answer that is
+    /// missing, and no answer is kept for a run that was not recorded.
     /// </summary>
     public Task RecordRunAsync(RunOutput output, Run run, CancellationToken cancellationToken = default)
     {
-        if (_outputs is null)
+        if (_runs is null)
         {
             throw new InvalidOperationException("this recorder was made without a store for run outputs");
         }
@@ -96,20 +96,17 @@ public sealed class EventRecorder : IAsyncDisposable
 
     private async Task Write(List<Pending> batch)
     {
-        SaveOutputs(batch);
-        if (batch.Count == 0)
-        {
-            return;
-        }
-
+        ImportResult? refused = null;
         try
         {
-            var result = await _store.AppendAsync(batch.SelectMany(p => p.Events).ToList());
+            var result = await Append(batch);
             if (result.Succeeded)
             {
                 batch.ForEach(p => p.Done.TrySetResult());
                 return;
             }
+
+            refused = result;
         }
         catch (Exception ex) when (batch.Count == 1)
         {
@@ -121,11 +118,17 @@ public sealed class EventRecorder : IAsyncDisposable
             // Retried one by one below, so that one request's failure is its own.
         }
 
+        if (batch.Count == 1)
+        {
+            batch[0].Done.TrySetException(new EventRejectedException(refused!.Errors));
+            return;
+        }
+
         foreach (var p in batch)
         {
             try
             {
-                var alone = await _store.AppendAsync(p.Events);
+                var alone = await Append([p]);
                 if (alone.Succeeded)
                 {
                     p.Done.TrySetResult();
@@ -142,46 +145,12 @@ public sealed class EventRecorder : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// Stores the batch's answers in one transaction (one by one when that fails, so that one request's failure is
-    /// its own); a request whose answer could not be kept fails and leaves the batch before its events are written.
-    /// </summary>
-    private void SaveOutputs(List<Pending> batch)
+    /// <summary>The requests' events, and their answers in the same transaction.</summary>
+    private Task<ImportResult> Append(List<Pending> requests)
     {
-        var outputs = batch.Where(p => p.Output is not null).ToList();
-        if (outputs.Count == 0)
-        {
-            return;
-        }
-
-        try
-        {
-            _outputs!.SaveAll(outputs.Select(p => p.Output!));
-            return;
-        }
-        catch (Exception) when (outputs.Count > 1)
-        {
-            // Retried one by one below.
-        }
-        catch (Exception ex)
-        {
-            outputs[0].Done.TrySetException(ex);
-            batch.Remove(outputs[0]);
-            return;
-        }
-
-        foreach (var p in outputs)
-        {
-            try
-            {
-                _outputs!.SaveAll([p.Output!]);
-            }
-            catch (Exception ex)
-            {
-                p.Done.TrySetException(ex);
-                batch.Remove(p);
-            }
-        }
+        var events = requests.SelectMany(p => p.Events).ToList();
+        var outputs = requests.Where(p => p.Output is not null).Select(p => p.Output!).ToList();
+        return outputs.Count == 0 ? _store.AppendAsync(events) : _runs!.AppendAsync(events, outputs);
     }
 
     private sealed record Pending(IReadOnlyList<RolloutEvent> Events, RunOutput? Output, TaskCompletionSource Done);

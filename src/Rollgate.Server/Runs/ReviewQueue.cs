@@ -1,3 +1,4 @@
+using Rollgate.Storage;
 using Rollgate.Storage.Sqlite;
 
 namespace Rollgate.Server.Runs;

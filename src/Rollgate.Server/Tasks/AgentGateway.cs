@@ -86,7 +86,7 @@ public sealed partial class AgentGateway(
             LogAgentFailed(logger, ex, task);
         }
 
-        var runId = "run-" + Guid.NewGuid().ToString("N")[..20];
+        var runId = RunIds.Next(now);
         var body = AgentOutcomeJson.Of(runId, outcome, asOf);
         var usage = outcome.Usage;
         var latency = usage?.LatencyMs ?? clock.GetElapsedTime(started).TotalMilliseconds;

@@ -11,7 +11,7 @@ namespace Rollgate.Storage.Sqlite;
 /// The event store in one SQLite file (WAL). Queries are aggregates over covering indexes, so that
 /// answering a gate or a trigger reads index ranges and returns a handful of numbers, whatever the store's size.
 /// </summary>
-public sealed class SqliteEventStore : IEventStore
+public sealed class SqliteEventStore : IEventStore, IRunJournal
 {
     private const int BatchSize = 512;
 
@@ -19,6 +19,11 @@ public sealed class SqliteEventStore : IEventStore
     private readonly Dictionary<string, long> _names = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly PreparedReads _reads;
+
+    // The connection small appends write on, opened at the first and kept with its prepared statements (under
+    // _writeLock): the server appends a few events many times a second, and preparing a writer's statements
+    // again for each transaction cost more than writing its rows.
+    private StatementCache? _appender;
 
     private SqliteEventStore(string connectionString) => (_connectionString, _reads) = (connectionString, new PreparedReads(connectionString));
 
@@ -29,6 +34,13 @@ public sealed class SqliteEventStore : IEventStore
 
     public void Dispose()
     {
+        if (_appender is { } appender)
+        {
+            appender.Dispose();
+            appender.Connection.Dispose();
+            _appender = null;
+        }
+
         _reads.Dispose();
         SqliteConnection.ClearAllPools();
         _writeLock.Dispose();
@@ -41,7 +53,7 @@ public sealed class SqliteEventStore : IEventStore
     {
         if (events is IReadOnlyCollection<RolloutEvent> { Count: <= FewEvents } few)
         {
-            return AppendFewAsync(few, progress, cancellationToken);
+            return AppendFewAsync(few, [], progress, cancellationToken);
         }
 
         return WriteAsync(Serialize(events, progress, cancellationToken), "append", cancellationToken);
@@ -150,12 +162,16 @@ public sealed class SqliteEventStore : IEventStore
     /// <summary>Up to this many events, an append is written by <see cref="AppendFewAsync"/>.</summary>
     private const int FewEvents = BatchSize;
 
+    public Task<ImportResult> AppendAsync(IReadOnlyCollection<RolloutEvent> events, IReadOnlyCollection<RunOutput> outputs, CancellationToken cancellationToken = default) =>
+        AppendFewAsync(events, outputs, null, cancellationToken);
+
     /// <summary>
-    /// A few events, as the server records for a batch of requests: serialized, checked and written on the caller's
-    /// thread, in one transaction with the same checks as <see cref="WriteAsync"/>, whose two-thread pipeline (two
-    /// tasks and a channel per call) pays for itself only on large imports.
+    /// A few events, as the server records for a batch of requests, with the answers of the runs among them:
+    /// serialized, checked and written on the caller's thread, in one transaction with the same checks as
+    /// <see cref="WriteAsync"/>, whose two-thread pipeline (two tasks and a channel per call) pays for itself only
+    /// on large imports. A duplicate answer (a run id already kept) throws, and nothing is written.
     /// </summary>
-    private async Task<ImportResult> AppendFewAsync(IReadOnlyCollection<RolloutEvent> events, IProgress<ImportProgress>? progress, CancellationToken ct)
+    private async Task<ImportResult> AppendFewAsync(IReadOnlyCollection<RolloutEvent> events, IReadOnlyCollection<RunOutput> outputs, IProgress<ImportProgress>? progress, CancellationToken ct)
     {
         const string source = "append";
         var errors = new List<ImportError>();
@@ -179,10 +195,19 @@ public sealed class SqliteEventStore : IEventStore
         await _writeLock.WaitAsync(ct);
         try
         {
-            using var c = Connect();
-            using var writer = new SqliteEventWriter(c, _names);
+            _appender ??= new StatementCache(Connect());
+            using var writer = new SqliteEventWriter(_appender, _names);
             try
             {
+                if (outputs.Count > 0)
+                {
+                    var insert = _appender.Get(SqliteRunOutputs.InsertSql);
+                    foreach (var output in outputs)
+                    {
+                        SqliteRunOutputs.Insert(insert, output);
+                    }
+                }
+
                 foreach (var p in parsed)
                 {
                     if (writer.Write(p.Event, p.Body.Span, p.Digest, p.Line) is { } problem)

@@ -12,6 +12,8 @@ namespace Rollgate.Storage.Sqlite;
 internal sealed class SqliteEventWriter : IDisposable
 {
     private readonly SqliteConnection _connection;
+    private readonly StatementCache _statements;
+    private readonly bool _ownsStatements;
     private readonly SqliteTransaction _tx;
     private readonly Dictionary<string, long> _names;
     private readonly long _firstSeq;
@@ -35,17 +37,28 @@ internal sealed class SqliteEventWriter : IDisposable
     // CREATE statements of indexes dropped for this transaction, run again before links are resolved.
     private List<string> _deferredIndexes = [];
 
+    /// <summary>Begins a write transaction on <paramref name="connection"/>, preparing the statements it needs for this transaction only.</summary>
     public SqliteEventWriter(SqliteConnection connection, Dictionary<string, long> names)
+        : this(new StatementCache(connection), names, ownsStatements: true)
     {
-        _connection = connection;
+    }
+
+    /// <summary>Begins a write transaction on the connection of <paramref name="statements"/>, whose prepared statements outlive it.</summary>
+    public SqliteEventWriter(StatementCache statements, Dictionary<string, long> names)
+        : this(statements, names, ownsStatements: false)
+    {
+    }
+
+    private SqliteEventWriter(StatementCache statements, Dictionary<string, long> names, bool ownsStatements)
+    {
+        _statements = statements;
+        _ownsStatements = ownsStatements;
+        _connection = statements.Connection;
         _names = names;
-        _tx = connection.BeginTransaction(deferred: false);
-        using (var max = Prepare("SELECT coalesce(max(seq), 0) FROM events"))
-        {
-            max.TryReadInt64(out var last, out _);
-            _firstSeq = last + 1;
-            _nextSeq = _firstSeq;
-        }
+        _tx = _connection.BeginTransaction(deferred: false);
+        Prepare("SELECT coalesce(max(seq), 0) FROM events").TryReadInt64(out var last, out _);
+        _firstSeq = last + 1;
+        _nextSeq = _firstSeq;
 
         if (_firstSeq == 1)
         {
@@ -168,14 +181,17 @@ internal sealed class SqliteEventWriter : IDisposable
         var problems = new List<(long, string)>();
         foreach (var links in new[] { _feedbackLinks, _reviewLinks })
         {
-            using (var link = Prepare($"UPDATE {links.Table} SET (run_ts, run_user) = (SELECT ts, user FROM runs WHERE runs.id = {links.Table}.run) WHERE seq = ?1 RETURNING run_ts"))
+            if (links.Noted == 0)
             {
-                foreach (var (seq, line, run) in links.Unlinked)
+                continue;
+            }
+
+            var link = Prepare($"UPDATE {links.Table} SET (run_ts, run_user) = (SELECT ts, user FROM runs WHERE runs.id = {links.Table}.run) WHERE seq = ?1 RETURNING run_ts");
+            foreach (var (seq, line, run) in links.Unlinked)
+            {
+                if (!link.Bind(1, seq).TryReadInt64(out _, out _))
                 {
-                    if (!link.Bind(1, seq).TryReadInt64(out _, out _))
-                    {
-                        problems.Add((line, $"{links.What} for run '{run}', which is neither in the store nor in the file"));
-                    }
+                    problems.Add((line, $"{links.What} for run '{run}', which is neither in the store nor in the file"));
                 }
             }
 
@@ -192,24 +208,15 @@ internal sealed class SqliteEventWriter : IDisposable
     private void Supersede(Linked links)
     {
         var (table, person) = (links.Table, links.Person);
-        using (var reset = Prepare($"CREATE TEMP TABLE IF NOT EXISTS touched (run TEXT NOT NULL, person INTEGER NOT NULL, PRIMARY KEY (run, person)) WITHOUT ROWID"))
-        {
-            reset.Execute();
-        }
-
-        using (var clear = Prepare("DELETE FROM temp.touched"))
-        {
-            clear.Execute();
-        }
-
+        Prepare("CREATE TEMP TABLE IF NOT EXISTS touched (run TEXT NOT NULL, person INTEGER NOT NULL, PRIMARY KEY (run, person)) WITHOUT ROWID").Execute();
+        Prepare("DELETE FROM temp.touched").Execute();
         if (links.TableHadRows)
         {
-            using var all = Prepare($"INSERT OR IGNORE INTO temp.touched SELECT run, {person} FROM {table} WHERE seq >= ?1");
-            all.Bind(1, _firstSeq).Execute();
+            Prepare($"INSERT OR IGNORE INTO temp.touched SELECT run, {person} FROM {table} WHERE seq >= ?1").Bind(1, _firstSeq).Execute();
         }
         else if (links.Repeated.Count > 0)
         {
-            using var some = Prepare("INSERT OR IGNORE INTO temp.touched VALUES (?1, ?2)");
+            var some = Prepare("INSERT OR IGNORE INTO temp.touched VALUES (?1, ?2)");
             foreach (var (run, who) in links.Repeated)
             {
                 some.Bind(1, run).Bind(2, who).Execute();
@@ -220,7 +227,7 @@ internal sealed class SqliteEventWriter : IDisposable
             return;
         }
 
-        using var supersede = Prepare($"""
+        var supersede = Prepare($"""
             WITH ordered AS (
                 SELECT t.seq, lead(t.ts) OVER (PARTITION BY t.run, t.{person} ORDER BY t.ts, t.seq) AS next_ts
                 FROM {table} t JOIN temp.touched k ON k.run = t.run AND k.person = t.{person})
@@ -256,8 +263,7 @@ internal sealed class SqliteEventWriter : IDisposable
 
         foreach (var (name, _) in indexes)
         {
-            using var drop = Prepare($"DROP INDEX \"{name}\"");
-            drop.Run();
+            Prepare($"DROP INDEX \"{name}\"").Run();
         }
 
         return [.. indexes.Select(i => i.Sql)];
@@ -267,8 +273,7 @@ internal sealed class SqliteEventWriter : IDisposable
     {
         foreach (var sql in _deferredIndexes)
         {
-            using var create = Prepare(sql);
-            create.Run();
+            Prepare(sql).Run();
         }
 
         _deferredIndexes = [];
@@ -276,8 +281,7 @@ internal sealed class SqliteEventWriter : IDisposable
 
     private bool Exists(string table)
     {
-        using var any = Prepare($"SELECT EXISTS (SELECT 1 FROM {table})");
-        return any.TryReadInt64(out var exists, out _) && exists == 1;
+        return Prepare($"SELECT EXISTS (SELECT 1 FROM {table})").TryReadInt64(out var exists, out _) && exists == 1;
     }
 
     /// <summary>A run id's 128-bit hash: collisions are as unlikely as a guessed UUID.</summary>
@@ -304,12 +308,16 @@ internal sealed class SqliteEventWriter : IDisposable
         /// <summary>Entries whose run was not (yet) in the batch: seq, line and run id.</summary>
         public List<(long Seq, long Line, string Run)> Unlinked { get; } = [];
 
+        /// <summary>How many entries the batch wrote.</summary>
+        public int Noted { get; private set; }
+
         /// <summary>Keys (run, person) the batch wrote more than once.</summary>
         public HashSet<(string Run, long Person)> Repeated { get; } = [];
 
         /// <summary>Notes an entry; returns its run's ts and owner when the run is in the batch.</summary>
         public (long Ts, long User)? Note(long seq, long line, string run, long who, Dictionary<UInt128, (long Ts, long User)> batchRuns)
         {
+            Noted++;
             var key = Key(run);
             if (!tableHadRows && !_seen.Add((key, who)))
             {
@@ -340,9 +348,9 @@ internal sealed class SqliteEventWriter : IDisposable
 
     public void Dispose()
     {
-        foreach (var s in new[] { _event, _name, _findName, _run, _feedback, _review, _control, _incident, _bug, _resolution, _lead, _owns })
+        if (_ownsStatements)
         {
-            s.Dispose();
+            _statements.Dispose();
         }
 
         _tx.Dispose();
@@ -377,5 +385,6 @@ internal sealed class SqliteEventWriter : IDisposable
         return id;
     }
 
-    private RawStatement Prepare(string sql) => new(_connection, sql);
+    /// <summary>A statement of this writer's connection; the cache owns it, so it is not disposed here.</summary>
+    private RawStatement Prepare(string sql) => _statements.Get(sql);
 }

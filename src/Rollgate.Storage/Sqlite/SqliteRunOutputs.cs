@@ -3,12 +3,6 @@ using Microsoft.Data.Sqlite;
 namespace Rollgate.Storage.Sqlite;
 
 /// <summary>
-/// What an agent answered in one run, as the person saw it: <see cref="Body"/> is the answer's JSON, or null once
-/// the retention period for run payloads has purged it (the rest is kept: it is what the run event already says).
-/// </summary>
-public sealed record RunOutput(string Run, DateTimeOffset Ts, string User, string Task, string Outcome, string Record, DateOnly AsOf, string? Body);
-
-/// <summary>
 /// The outputs of the server's agent runs, in the event store's file. Events say that a run happened and how it
 /// ended; this table keeps what it said, for its owner and for the reviewers who label it.
 /// </summary>
@@ -29,32 +23,23 @@ public sealed class SqliteRunOutputs : IDisposable
     {
         using var c = SqliteFile.Connect(_connectionString);
         using var tx = c.BeginTransaction(deferred: false);
-        using var cmd = c.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = """
-            INSERT INTO run_outputs(run, ts, user, task, outcome, record, as_of, body)
-            VALUES ($run, $ts, $user, $task, $outcome, $record, $as_of, $body)
-            """;
-        var (run, ts, user, task, outcome, record, asOf, body) = (
-            cmd.Parameters.Add("$run", SqliteType.Text), cmd.Parameters.Add("$ts", SqliteType.Integer), cmd.Parameters.Add("$user", SqliteType.Text),
-            cmd.Parameters.Add("$task", SqliteType.Text), cmd.Parameters.Add("$outcome", SqliteType.Text), cmd.Parameters.Add("$record", SqliteType.Text),
-            cmd.Parameters.Add("$as_of", SqliteType.Text), cmd.Parameters.Add("$body", SqliteType.Text));
-        cmd.Prepare();
+        using var insert = new RawStatement(c, InsertSql);
         foreach (var output in outputs)
         {
-            run.Value = output.Run;
-            ts.Value = output.Ts.UtcTicks;
-            user.Value = output.User;
-            task.Value = output.Task;
-            outcome.Value = output.Outcome;
-            record.Value = output.Record;
-            asOf.Value = output.AsOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-            body.Value = (object?)output.Body ?? DBNull.Value;
-            cmd.ExecuteNonQuery();
+            Insert(insert, output);
         }
 
         tx.Commit();
     }
+
+    internal const string InsertSql = """
+        INSERT INTO run_outputs(run, ts, user, task, outcome, record, as_of, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+        """;
+
+    /// <summary>Runs <see cref="InsertSql"/> for one output, inside the caller's transaction.</summary>
+    internal static void Insert(RawStatement insert, RunOutput output) =>
+        insert.Bind(1, output.Run).Bind(2, output.Ts.UtcTicks).Bind(3, output.User).Bind(4, output.Task).Bind(5, output.Outcome).Bind(6, output.Record)
+            .Bind(7, output.AsOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)).Bind(8, output.Body).Run();
 
     public RunOutput? Find(string run)
     {

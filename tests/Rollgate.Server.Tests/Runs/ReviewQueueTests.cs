@@ -1,4 +1,5 @@
 using Rollgate.Server.Runs;
+using Rollgate.Storage;
 using Rollgate.Storage.Sqlite;
 
 namespace Rollgate.Server.Tests.Runs;
