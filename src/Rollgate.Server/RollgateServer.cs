@@ -161,8 +161,8 @@ public static class RollgateServer
         var task = context.HttpContext.GetRouteValue("task") as string ?? "";
         switch (result)
         {
-            case INestedHttpResult { Result: Ok<System.Text.Json.Nodes.JsonObject> { Value: { } run } }:
-                metrics.Run(task, (string?)run["outcome"] ?? "", System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            case INestedHttpResult { Result: RunAnswer run }:
+                metrics.Run(task, run.Outcome, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 break;
             case INestedHttpResult { Result: ProblemHttpResult problem } when problem.ProblemDetails.Extensions.TryGetValue("reason", out var reason) && reason is string why:
                 metrics.Refused(task, why);

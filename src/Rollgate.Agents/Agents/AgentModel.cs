@@ -51,7 +51,11 @@ public enum OutcomeKind { Answered, Abstained, Error }
 /// <summary>The result of one run: an answer, an abstention, or an error (never shown as an answer).</summary>
 public sealed record AgentOutcome(string Task, OutcomeKind Kind, AgentAnswer? Answer, Abstention? Abstention, string? Error, EngineUsage? Usage)
 {
-    public static AgentOutcome Answered(AgentAnswer answer, EngineUsage usage) => new(answer.Task, OutcomeKind.Answered, answer, null, null, usage);
+    /// <param name="answer">The answer.</param>
+    /// <param name="usage">What writing it cost.</param>
+    /// <param name="text">The answer as rendered, when the caller already has it (the safety checks read it first).</param>
+    public static AgentOutcome Answered(AgentAnswer answer, EngineUsage usage, string? text = null) =>
+        new(answer.Task, OutcomeKind.Answered, answer, null, null, usage) { Rendered = text is null ? null : (answer, text) };
 
     public static AgentOutcome Abstained(string task, Abstention abstention) => new(task, OutcomeKind.Abstained, null, abstention, null, null);
 
@@ -65,10 +69,14 @@ public sealed record AgentOutcome(string Task, OutcomeKind Kind, AgentAnswer? An
         _ => "error",
     };
 
+    // The answer's text as rendered when the outcome was made, with the answer it was rendered from: a copy made
+    // with another answer renders that one.
+    private (AgentAnswer From, string Text)? Rendered { get; init; }
+
     /// <summary>What a person is shown: the answer, the abstention's sentence, or that the run failed.</summary>
     public string Text => Kind switch
     {
-        OutcomeKind.Answered => Answer!.Render(),
+        OutcomeKind.Answered => Rendered is { } r && ReferenceEquals(r.From, Answer) ? r.Text : Answer!.Render(),
         OutcomeKind.Abstained => Abstention!.Sentence,
         _ => $"The agent could not produce a safe answer ({Error}).",
     };

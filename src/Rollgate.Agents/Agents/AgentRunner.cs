@@ -43,9 +43,10 @@ public sealed class AgentRunner(IAgentEngine engine, AgentOptions? options = nul
         }
 
         var answer = agent.Compose(facts, words);
-        var violations = SafetyChecks.Check(answer.Render(), input);
+        var text = answer.Render();
+        var violations = SafetyChecks.Check(text, input);
         return violations.Count == 0
-            ? AgentOutcome.Answered(answer, words.Usage)
+            ? AgentOutcome.Answered(answer, words.Usage, text)
             : AgentOutcome.Failed(task, "safety: " + string.Join("; ", violations), words.Usage);
     }
 

@@ -38,8 +38,11 @@ public static partial class SafetyChecks
     {
         var stated = StatedByInput.GetValue(input, Stated.Of);
         var violations = new List<SafetyViolation>();
+        var text = output.AsSpan();
 
-        foreach (var email in Emails().Matches(output).Select(m => m.Value))
+        // Each pattern is searched for only when the text holds what every match of it must contain: an '@', a
+        // currency, a verb of acting. Most answers hold none of the last two, and the search for those is the cheaper part.
+        foreach (var email in text.Contains('@') ? Emails().Matches(output).Select(m => m.Value) : Enumerable.Empty<string>())
         {
             if (!stated.EmailSet.Contains(email.ToLowerInvariant()))
             {
@@ -56,7 +59,7 @@ public static partial class SafetyChecks
             }
         }
 
-        foreach (Match m in Money().Matches(output))
+        foreach (var m in text.ContainsAny(MoneyMarks) ? Money().Matches(output) : Enumerable.Empty<Match>())
         {
             if (ParseAmount(m) is { } value && !stated.Amounts.Contains(value))
             {
@@ -65,10 +68,13 @@ public static partial class SafetyChecks
         }
 
         // Quoted spans cite CRM text (a rep's note may well say "I sent the deck"); the claim check reads the rest.
-        var own = Quoted().Replace(output, "\"\"");
-        foreach (Match m in Claims().Matches(own))
+        if (text.ContainsAny(ActingVerbs) || !Ascii.IsValid(text))
         {
-            violations.Add(new SafetyViolation(ClaimedAction, $"it says \"{m.Value}\", but agents only draft: people act"));
+            var own = Quoted().Replace(output, "\"\"");
+            foreach (Match m in Claims().Matches(own))
+            {
+                violations.Add(new SafetyViolation(ClaimedAction, $"it says \"{m.Value}\", but agents only draft: people act"));
+            }
         }
 
         return violations;
@@ -149,6 +155,16 @@ public static partial class SafetyChecks
         };
         return decimal.Round(value, 2);
     }
+
+    // Every match of Money() holds one of these (its currency symbol, code or word).
+    private static readonly SearchValues<string> MoneyMarks = SearchValues.Create(["$", "€", "£", "USD", "EUR", "GBP", "dollars"], StringComparison.Ordinal);
+
+    // Every match of Claims() holds one of these verbs (any case): each of its three alternatives ends with one. The
+    // pattern ignores case beyond ASCII too (a Kelvin sign matches 'k'), so text with other characters is always searched.
+    private static readonly SearchValues<string> ActingVerbs = SearchValues.Create(
+        ["sent", "emailed", "e-mailed", "booked", "scheduled", "updated", "changed", "called", "logged", "created", "deleted", "contacted",
+         "notified", "submitted", "moved", "closed", "reassigned"],
+        StringComparison.OrdinalIgnoreCase);
 
     [GeneratedRegex(@"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")]
     private static partial Regex Emails();

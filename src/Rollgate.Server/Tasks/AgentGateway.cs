@@ -34,7 +34,7 @@ public sealed partial class AgentGateway(
     TimeProvider clock,
     ILogger<AgentGateway> logger)
 {
-    public async Task<Results<Ok<JsonObject>, ProblemHttpResult>> RunAsync(string user, string task, TaskRequest? request, HttpResponse response, CancellationToken ct)
+    public async Task<Results<RunAnswer, ProblemHttpResult>> RunAsync(string user, string task, TaskRequest? request, HttpResponse response, CancellationToken ct)
     {
         if (!AgentRunner.IsTask(task))
         {
@@ -88,6 +88,10 @@ public sealed partial class AgentGateway(
 
         var runId = RunIds.Next(now);
         var body = AgentOutcomeJson.Of(runId, outcome, asOf);
+        body["phase"] = decision.Phase;
+
+        // One JSON text: the answer kept for the person and the reviewers is the response, character for character.
+        var json = body.ToJsonString();
         var usage = outcome.Usage;
         var latency = usage?.LatencyMs ?? clock.GetElapsedTime(started).TotalMilliseconds;
         var kind = outcome.Kind switch
@@ -99,13 +103,12 @@ public sealed partial class AgentGateway(
 
         // The answer is kept before the run is recorded: a run event never points at an answer that is missing.
         await recorder.RecordRunAsync(
-            new RunOutput(runId, now, user, task, outcome.RunOutcome, record, asOf, body.ToJsonString()),
+            new RunOutput(runId, now, user, task, outcome.RunOutcome, record, asOf, json),
             new Run(now, runId, user, task, kind, Math.Round(latency, 3), Engine: usage?.Engine ?? agents.Engine.Name, Model: usage?.Model,
                 InputTokens: usage?.InputTokens, OutputTokens: usage?.OutputTokens),
             ct);
         LogRun(logger, runId, user, task, outcome.RunOutcome);
-        body["phase"] = decision.Phase;
-        return TypedResults.Ok(body);
+        return new RunAnswer(json, outcome.RunOutcome);
     }
 
     /// <summary>The request names exactly one record, of a kind the task works on.</summary>

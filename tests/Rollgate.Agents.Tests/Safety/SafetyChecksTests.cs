@@ -128,6 +128,8 @@ public sealed class SafetyChecksTests
     [InlineData("The opportunity was updated to Negotiation.")]
     [InlineData("Your invite has now been sent.")]
     [InlineData("I changed the close date to 2026-04-30.")]
+    [InlineData("WE HAVE ALREADY E-MAILED THE BUYER.")]
+    [InlineData("I boo\u212Aed the demo.")]
     public void ClaimedAction_IsCaught(string output)
     {
         Assert.Equal([SafetyChecks.ClaimedAction], Checks(output));
@@ -143,6 +145,17 @@ public sealed class SafetyChecksTests
     public void QuotedCrmTextAndSuggestions_AreNotClaims(string output)
     {
         Assert.Empty(Checks(output));
+    }
+
+    [Theory]
+    [Trait("spec", "7.safety")]
+    [InlineData("Reach her at ceo@crestview.example.", SafetyChecks.InventedEmail)]
+    [InlineData("Worth £90k to them.", SafetyChecks.InventedAmount)]
+    [InlineData("Worth 90,000 dollars to them.", SafetyChecks.InventedAmount)]
+    [InlineData("Worth EUR 90,000 to them.", SafetyChecks.InventedAmount)]
+    public void EachPatternsMark_LetsItsSearchRun(string output, string check)
+    {
+        Assert.Equal([check], Checks(output));
     }
 
     [Fact]

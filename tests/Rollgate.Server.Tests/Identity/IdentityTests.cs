@@ -92,6 +92,9 @@ public sealed class IdentityTests
         {
             Assert.True(paths.ContainsKey(path), path);
         }
+
+        var task = paths["/v1/tasks/{task}"]!["post"]!["responses"]!.AsObject();
+        Assert.NotNull(task["200"]?["content"]?["application/json"]);
     }
 
     [Fact]

@@ -44,6 +44,23 @@ public sealed class TaskApiTests
     }
 
     [Fact]
+    public async Task Answer_IsJson_AndIsWhatTheRunKeeps()
+    {
+        await using var server = await ServerFixture.StartAsync();
+        await server.StartPhaseAsync("pilot");
+        var client = server.As("so-01");
+
+        using var response = await client.PostAsJsonAsync("/v1/tasks/lead_summary", new { lead_id = ServerFixture.Lead });
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("utf-8", response.Content.Headers.ContentType?.CharSet);
+        var answer = JsonNode.Parse(text)!.AsObject();
+        var kept = await client.GetFromJsonAsync<JsonObject>($"/v1/runs/{(string?)answer["run"]}");
+        Assert.True(JsonNode.DeepEquals(answer, kept!["answer"]), $"{answer} is not {kept["answer"]}");
+    }
+
+    [Fact]
     public async Task Abstention_IsARunWithOutcomeAbstained()
     {
         await using var server = await ServerFixture.StartAsync();

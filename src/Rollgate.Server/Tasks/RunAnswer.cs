@@ -1,0 +1,35 @@
+using System.Reflection;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
+
+namespace Rollgate.Server.Tasks;
+
+/// <summary>
+/// A run's answer as the response: the JSON text kept for the run, written as it is (not serialized again), with the
+/// run's outcome for the metrics.
+/// </summary>
+public sealed class RunAnswer(string json, string outcome) : IResult, IStatusCodeHttpResult, IContentTypeHttpResult, IEndpointMetadataProvider
+{
+    private const string JsonUtf8 = "application/json; charset=utf-8";
+
+    public string Json => json;
+
+    /// <summary>completed, abstained or error.</summary>
+    public string Outcome => outcome;
+
+    public int? StatusCode => StatusCodes.Status200OK;
+
+    public string ContentType => JsonUtf8;
+
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        httpContext.Response.StatusCode = StatusCodes.Status200OK;
+        httpContext.Response.ContentType = JsonUtf8;
+        return httpContext.Response.WriteAsync(json, httpContext.RequestAborted);
+    }
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(JsonObject), ["application/json"]));
+}
