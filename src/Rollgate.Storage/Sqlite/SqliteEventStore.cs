@@ -24,8 +24,14 @@ public sealed class SqliteEventStore : IEventStore, IRunJournal
     // _writeLock): the server appends a few events many times a second, and preparing a writer's statements
     // again for each transaction cost more than writing its rows.
     private StatementCache? _appender;
+    private readonly WalCheckpointer _checkpointer;
 
-    private SqliteEventStore(string connectionString) => (_connectionString, _reads) = (connectionString, new PreparedReads(connectionString));
+    private SqliteEventStore(string connectionString)
+    {
+        _connectionString = connectionString;
+        _reads = new PreparedReads(connectionString);
+        _checkpointer = new WalCheckpointer(connectionString);
+    }
 
     public string Path { get; private init; } = "";
 
@@ -34,6 +40,7 @@ public sealed class SqliteEventStore : IEventStore, IRunJournal
 
     public void Dispose()
     {
+        _checkpointer.Dispose();
         if (_appender is { } appender)
         {
             appender.Dispose();
@@ -195,7 +202,7 @@ public sealed class SqliteEventStore : IEventStore, IRunJournal
         await _writeLock.WaitAsync(ct);
         try
         {
-            _appender ??= new StatementCache(Connect());
+            _appender ??= AppendConnection();
             using var writer = new SqliteEventWriter(_appender, _names);
             try
             {
@@ -224,13 +231,25 @@ public sealed class SqliteEventStore : IEventStore, IRunJournal
                 throw;
             }
 
-            return Finish(writer, errors);
+            var result = Finish(writer, errors);
+            _checkpointer.Committed(_appender.Connection);
+            return result;
         }
         finally
         {
             _writeLock.Release();
         }
     }
+
+    private StatementCache AppendConnection()
+    {
+        var c = Connect();
+        WalCheckpointer.Adopt(c);
+        return new StatementCache(c);
+    }
+
+    /// <summary>How many checkpoints have been started beside the writer of small appends.</summary>
+    internal int CheckpointsStarted => _checkpointer.Started;
 
     private readonly record struct ParsedLine(long Line, RolloutEvent Event, ReadOnlyMemory<byte> Body, long Digest);
 
