@@ -40,8 +40,8 @@ public static partial class SafetyChecks
         var violations = new List<SafetyViolation>();
         var text = output.AsSpan();
 
-        // Each pattern is searched for only when the text holds what every match of it must contain: an '@', a
-        // currency, a verb of acting. Most answers hold none of the last two, and the search for those is the cheaper part.
+        // The email and money patterns are searched for only when the text holds what each of their matches must
+        // contain: an '@', a currency. Both are plain, vectorized searches, far cheaper than the patterns.
         foreach (var email in text.Contains('@') ? Emails().Matches(output).Select(m => m.Value) : Enumerable.Empty<string>())
         {
             if (!stated.EmailSet.Contains(email.ToLowerInvariant()))
@@ -59,7 +59,7 @@ public static partial class SafetyChecks
             }
         }
 
-        foreach (var m in text.ContainsAny(MoneyMarks) ? Money().Matches(output) : Enumerable.Empty<Match>())
+        foreach (var m in MayStateMoney(text) ? Money().Matches(output) : Enumerable.Empty<Match>())
         {
             if (ParseAmount(m) is { } value && !stated.Amounts.Contains(value))
             {
@@ -68,13 +68,10 @@ public static partial class SafetyChecks
         }
 
         // Quoted spans cite CRM text (a rep's note may well say "I sent the deck"); the claim check reads the rest.
-        if (text.ContainsAny(ActingVerbs) || !Ascii.IsValid(text))
+        var own = Quoted().Replace(output, "\"\"");
+        foreach (Match m in Claims().Matches(own))
         {
-            var own = Quoted().Replace(output, "\"\"");
-            foreach (Match m in Claims().Matches(own))
-            {
-                violations.Add(new SafetyViolation(ClaimedAction, $"it says \"{m.Value}\", but agents only draft: people act"));
-            }
+            violations.Add(new SafetyViolation(ClaimedAction, $"it says \"{m.Value}\", but agents only draft: people act"));
         }
 
         return violations;
@@ -156,15 +153,11 @@ public static partial class SafetyChecks
         return decimal.Round(value, 2);
     }
 
-    // Every match of Money() holds one of these (its currency symbol, code or word).
-    private static readonly SearchValues<string> MoneyMarks = SearchValues.Create(["$", "€", "£", "USD", "EUR", "GBP", "dollars"], StringComparison.Ordinal);
-
-    // Every match of Claims() holds one of these verbs (any case): each of its three alternatives ends with one. The
-    // pattern ignores case beyond ASCII too (a Kelvin sign matches 'k'), so text with other characters is always searched.
-    private static readonly SearchValues<string> ActingVerbs = SearchValues.Create(
-        ["sent", "emailed", "e-mailed", "booked", "scheduled", "updated", "changed", "called", "logged", "created", "deleted", "contacted",
-         "notified", "submitted", "moved", "closed", "reassigned"],
-        StringComparison.OrdinalIgnoreCase);
+    /// <summary>Whether <paramref name="text"/> holds a currency symbol, code or word: every match of <see cref="Money"/> does.</summary>
+    private static bool MayStateMoney(ReadOnlySpan<char> text) =>
+        text.IndexOfAny('$', '€', '£') >= 0
+        || text.Contains("USD", StringComparison.Ordinal) || text.Contains("EUR", StringComparison.Ordinal)
+        || text.Contains("GBP", StringComparison.Ordinal) || text.Contains("dollars", StringComparison.Ordinal);
 
     [GeneratedRegex(@"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")]
     private static partial Regex Emails();
