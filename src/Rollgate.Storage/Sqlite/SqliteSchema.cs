@@ -9,7 +9,7 @@ namespace Rollgate.Storage.Sqlite;
 /// </summary>
 internal static class SqliteSchema
 {
-    public const int Version = 10;
+    public const int Version = 11;
 
     private static readonly string[] Migrations =
     [
@@ -330,6 +330,14 @@ internal static class SqliteSchema
         """
         -- An experiment's report reads only the runs that carry its key.
         CREATE INDEX runs_experiment ON runs(experiment, variant, ts) WHERE experiment IS NOT NULL;
+        """,
+        """
+        -- A person's latest runs are read from the end of the index by time, which carries the person, instead of
+        -- an index by person: that one put a page of its own per person into every commit of the server's runs,
+        -- and the time index grows at its end. (ts, run) is the order the listing shows.
+        DROP INDEX run_outputs_user_ts;
+        DROP INDEX run_outputs_ts;
+        CREATE INDEX run_outputs_ts ON run_outputs(ts, run, user);
         """,
     ];
 
