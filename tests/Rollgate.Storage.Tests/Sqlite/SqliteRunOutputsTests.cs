@@ -51,6 +51,39 @@ public sealed class SqliteRunOutputsTests
     }
 
     [Fact]
+    public void AStoreOfSchema10_KeepsItsRunOutputs_AndListsThemByPerson()
+    {
+        var dir = Directory.CreateTempSubdirectory("rollgate-tests-").FullName;
+        var path = Path.Combine(dir, "old.db");
+        try
+        {
+            using (var c = new SqliteConnection($"Data Source={path};Pooling=False"))
+            {
+                c.Open();
+                SqliteSchema.Apply(c, 10);
+                using var insert = c.CreateCommand();
+                insert.CommandText = $"""
+                    INSERT INTO run_outputs(run, ts, user, task, outcome, record, as_of, body) VALUES
+                        ('run-1', {Ts.UtcTicks}, 'so-01', 'lead_summary', 'completed', 'L-1', '2026-03-02', 'x'),
+                        ('run-2', {Ts.AddMinutes(1).UtcTicks}, 'so-01', 'lead_summary', 'completed', 'L-2', '2026-03-02', 'x'),
+                        ('run-3', {Ts.AddMinutes(2).UtcTicks}, 'so-02', 'lead_summary', 'completed', 'L-3', '2026-03-02', 'x');
+                    """;
+                insert.ExecuteNonQuery();
+            }
+
+            using var outputs = SqliteRunOutputs.Open(path);
+
+            Assert.Equal(["run-2", "run-1"], outputs.OfUser("so-01", 10).Select(o => o.Run));
+            Assert.Equal("L-3", outputs.Find("run-3")?.Record);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void AServersRun_WritesNoIndexKeyedByPerson()
     {
         using var t = new TempStore();
