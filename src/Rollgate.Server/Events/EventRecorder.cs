@@ -1,7 +1,6 @@
 using System.Threading.Channels;
 using Rollgate.Core.Events;
 using Rollgate.Storage;
-using Rollgate.Storage.Sqlite;
 
 namespace Rollgate.Server.Events;
 

@@ -101,7 +101,7 @@ public sealed partial class AgentGateway(
             _ => RunOutcome.Error,
         };
 
-        // The answer is kept before the run is recorded: a run event never points at an answer that is missing.
+        // The run and its answer are stored together: a run event never points at an answer that is missing.
         await recorder.RecordRunAsync(
             new RunOutput(runId, now, user, task, outcome.RunOutcome, record, asOf, json),
             new Run(now, runId, user, task, kind, Math.Round(latency, 3), Engine: usage?.Engine ?? agents.Engine.Name, Model: usage?.Model,

@@ -14,8 +14,6 @@ public sealed class RunAnswer(string json, string outcome) : IResult, IStatusCod
 {
     private const string JsonUtf8 = "application/json; charset=utf-8";
 
-    public string Json => json;
-
     /// <summary>completed, abstained or error.</summary>
     public string Outcome => outcome;
 
