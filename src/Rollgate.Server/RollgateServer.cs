@@ -104,6 +104,7 @@ public static class RollgateServer
         services.AddSingleton(sp => SqliteQaStore.Open(Settings(sp).Db));
         services.AddSingleton<IQaStore>(sp => sp.GetRequiredService<SqliteQaStore>());
         services.AddSingleton(sp => SqliteTokenStore.Open(Settings(sp).Db));
+        services.AddSingleton(sp => SqliteStamps.Open(Settings(sp).Db));
         services.AddSingleton(sp => SqliteAuditLog.Open(Settings(sp).Db));
         services.AddSingleton(sp => SqliteRunOutputs.Open(Settings(sp).Db));
         services.AddSingleton(sp => SqliteDeliveries.Open(Settings(sp).Db));
@@ -114,6 +115,7 @@ public static class RollgateServer
         services.AddSingleton(sp => new AgentRunner(sp.GetRequiredService<IAgentEngine>()));
         services.AddSingleton(sp => new EventRecorder(sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<IEventStore>() as IRunJournal));
         services.AddSingleton(sp => new HourlyRateLimiter(sp.GetRequiredService<IEventHistory>(), sp.GetRequiredService<RolloutPlan>().TimeZone));
+        services.AddSingleton<PhaseStates>();
         services.AddSingleton<AgentGateway>();
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<Checklist>();

@@ -17,6 +17,12 @@ public interface IEventHistory
     /// <summary>The latest <c>rollback</c> before <paramref name="at"/>.</summary>
     ValueTask<Rollback?> LatestRollbackAsync(DateTimeOffset at, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The <c>ts</c> of the earliest <c>phase_started</c> or <c>rollback</c> at or after <paramref name="at"/>, or null:
+    /// until then, which phase is current cannot change but by an event recorded later.
+    /// </summary>
+    ValueTask<DateTimeOffset?> NextPhaseChangeAsync(DateTimeOffset at, CancellationToken cancellationToken = default);
+
     /// <summary>Runs (and errors among them) whose <c>ts</c> lies in <paramref name="window"/>.</summary>
     ValueTask<RunTally> RunTallyAsync(TimeWindow window, IReadOnlySet<string>? users, CancellationToken cancellationToken = default);
 

@@ -36,6 +36,9 @@ public sealed class InMemoryEventLog : IEventHistory
     public ValueTask<Rollback?> LatestRollbackAsync(DateTimeOffset at, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(Latest<Rollback>(at, _ => true));
 
+    public ValueTask<DateTimeOffset?> NextPhaseChangeAsync(DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(_events.Where(e => e is PhaseStarted or Rollback && e.Ts >= at).Select(e => (DateTimeOffset?)e.Ts).Min());
+
     public ValueTask<RunTally> RunTallyAsync(TimeWindow window, IReadOnlySet<string>? users, CancellationToken cancellationToken = default)
     {
         long runs = 0, errors = 0;

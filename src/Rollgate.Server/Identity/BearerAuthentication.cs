@@ -7,13 +7,16 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Rollgate.Core.Plans;
+using Rollgate.Server.Http;
 using Rollgate.Storage.Sqlite;
 
 namespace Rollgate.Server.Identity;
 
 /// <summary>
-/// <c>Authorization: Bearer rg_...</c>: the token's SHA-256 is looked up in the store (a revoked token stops working on
-/// the next request); the user's role comes from the plan's users file. Refusals are problem details: 401 without a
+/// <c>Authorization: Bearer rg_...</c>: the token's SHA-256 is looked up in the store, or in memory while the store's
+/// stamp says no token was created or revoked since (so a revoked token stops working on the next request); the
+/// stamp read here serves the rest of the request (<see cref="RequestStamp"/>). The user's role comes from the plan's
+/// users file. Refusals are problem details: 401 without a
 /// known token, 403 with one whose role the endpoint does not admit.
 /// </summary>
 internal sealed class BearerAuthentication(
@@ -21,6 +24,7 @@ internal sealed class BearerAuthentication(
     ILoggerFactory logger,
     UrlEncoder encoder,
     SqliteTokenStore tokens,
+    SqliteStamps stamps,
     RolloutPlan plan,
     IProblemDetailsService problems) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -39,7 +43,9 @@ internal sealed class BearerAuthentication(
             return Task.FromResult(AuthenticateResult.Fail("the Authorization header is not 'Bearer <token>'"));
         }
 
-        var user = tokens.Authenticate(header[(SchemeName.Length + 1)..].Trim());
+        var stamp = stamps.Read();
+        Context.Features.Set(new RequestStamp(stamp));
+        var user = tokens.Authenticate(header[(SchemeName.Length + 1)..].Trim(), stamp);
         if (user is null)
         {
             return Task.FromResult(AuthenticateResult.Fail("the token is unknown or revoked"));

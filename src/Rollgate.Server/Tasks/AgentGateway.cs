@@ -26,7 +26,8 @@ public sealed record TaskRequest(string? LeadId, string? OpportunityId);
 /// </summary>
 public sealed partial class AgentGateway(
     RolloutPlan plan,
-    IEventStore store,
+    PhaseStates phases,
+    SqliteStamps stamps,
     ICrmStore crm,
     AgentRunner agents,
     EventRecorder recorder,
@@ -34,6 +35,11 @@ public sealed partial class AgentGateway(
     TimeProvider clock,
     ILogger<AgentGateway> logger)
 {
+    /// <summary>Inputs kept beyond this many are dropped, all at once: a day's requests rarely name more records.</summary>
+    private const int MaxKeptInputs = 4096;
+
+    private readonly StampedCache<(bool Lead, string Id, DateOnly AsOf), AgentInput> _inputs = new(MaxKeptInputs);
+
     public async Task<Results<RunAnswer, ProblemHttpResult>> RunAsync(string user, string task, TaskRequest? request, HttpResponse response, CancellationToken ct)
     {
         if (!AgentRunner.IsTask(task))
@@ -47,7 +53,8 @@ public sealed partial class AgentGateway(
         }
 
         var now = clock.GetUtcNow();
-        var state = await PhaseState.AtAsync(plan, store, EventRecorder.Through(now), ct);
+        var stamp = response.HttpContext.Features.Get<RequestStamp>()?.Stamp ?? stamps.Read();
+        var state = await phases.AtAsync(stamp, EventRecorder.Through(now), ct);
         var decision = AccessPolicy.Decide(plan, state, user, task, now);
         if (!decision.Allowed)
         {
@@ -67,7 +74,7 @@ public sealed partial class AgentGateway(
 
         var asOf = LocalCalendar.DateOf(now, plan.TimeZone);
         var record = request!.LeadId ?? request.OpportunityId!;
-        var input = request.LeadId is not null ? await crm.LeadInputAsync(record, asOf, ct) : await crm.OpportunityInputAsync(record, asOf, ct);
+        var input = await InputAsync(request.LeadId is not null, record, asOf, stamp, ct);
         if (input is null)
         {
             limiter.Release(user, now);
@@ -109,6 +116,26 @@ public sealed partial class AgentGateway(
             ct);
         LogRun(logger, runId, user, task, outcome.RunOutcome);
         return new RunAnswer(json, outcome.RunOutcome);
+    }
+
+    /// <summary>
+    /// The agent's input, composed from the CRM records or kept from an earlier request under the same CRM counter:
+    /// requests that name the same record on the same day share it, as nothing that reads an input changes it.
+    /// </summary>
+    private async ValueTask<AgentInput?> InputAsync(bool lead, string record, DateOnly asOf, StoreStamp stamp, CancellationToken ct)
+    {
+        if (_inputs.TryGet(stamp.Crm, (lead, record, asOf), out var kept))
+        {
+            return kept;
+        }
+
+        var input = lead ? await crm.LeadInputAsync(record, asOf, ct) : await crm.OpportunityInputAsync(record, asOf, ct);
+        if (input is not null)
+        {
+            _inputs.Keep(stamp.Crm, (lead, record, asOf), input);
+        }
+
+        return input;
     }
 
     /// <summary>The request names exactly one record, of a kind the task works on.</summary>

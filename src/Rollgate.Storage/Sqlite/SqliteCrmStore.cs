@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Rollgate.Agents.Crm;
@@ -22,19 +21,9 @@ public sealed class SqliteCrmStore : ICrmStore, IDisposable
     // Null ts last, then time, then id: the order of CrmData.Chronological.
     private const string Chronological = "ORDER BY ts IS NULL, ts, id";
 
-    /// <summary>Inputs kept beyond this many are dropped, all at once: a day's requests rarely name more records.</summary>
-    private const int MaxCachedInputs = 4096;
-
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly PreparedReads _reads;
-
-    /// <summary>
-    /// Composed inputs by record and date, each with the <c>crm_version</c> it was read under. An import, from this
-    /// process or another, moves the version up in its own transaction, so an input read before it is never served
-    /// after it. The requests that ask for the same input share it: nothing that reads an input changes it.
-    /// </summary>
-    private readonly ConcurrentDictionary<(bool Lead, string Id, DateOnly AsOf), (long Version, AgentInput Input)> _inputs = new();
 
     private SqliteCrmStore(string connectionString) => (_connectionString, _reads) = (connectionString, new PreparedReads(connectionString));
 
@@ -113,11 +102,12 @@ public sealed class SqliteCrmStore : ICrmStore, IDisposable
                 }
             }
 
-            using (var version = c.CreateCommand())
+            // A process that keeps agents' inputs in memory learns from the stamp that they changed (StoreStamp).
+            using (var stamp = c.CreateCommand())
             {
-                version.Transaction = tx;
-                version.CommandText = "UPDATE crm_version SET version = version + 1";
-                await version.ExecuteNonQueryAsync(ct);
+                stamp.Transaction = tx;
+                stamp.CommandText = "UPDATE stamps SET crm = crm + 1";
+                await stamp.ExecuteNonQueryAsync(ct);
             }
 
             tx.Commit();
@@ -132,13 +122,7 @@ public sealed class SqliteCrmStore : ICrmStore, IDisposable
     public async Task<AgentInput?> LeadInputAsync(string leadId, DateOnly asOf, CancellationToken ct = default)
     {
         using var c = _reads.Rent();
-        var version = await VersionAsync(c, ct);
-        if (Cached(true, leadId, asOf, version) is { } cached)
-        {
-            return cached;
-        }
-
-        return Keep(true, leadId, asOf, version, await ReadLeadInputAsync(c, leadId, asOf, ct));
+        return await ReadLeadInputAsync(c, leadId, asOf, ct);
     }
 
     private static async Task<AgentInput?> ReadLeadInputAsync(PreparedReads.Lease c, string leadId, DateOnly asOf, CancellationToken ct)
@@ -163,13 +147,7 @@ public sealed class SqliteCrmStore : ICrmStore, IDisposable
     public async Task<AgentInput?> OpportunityInputAsync(string opportunityId, DateOnly asOf, CancellationToken ct = default)
     {
         using var c = _reads.Rent();
-        var version = await VersionAsync(c, ct);
-        if (Cached(false, opportunityId, asOf, version) is { } cached)
-        {
-            return cached;
-        }
-
-        return Keep(false, opportunityId, asOf, version, await ReadOpportunityInputAsync(c, opportunityId, asOf, ct));
+        return await ReadOpportunityInputAsync(c, opportunityId, asOf, ct);
     }
 
     private static async Task<AgentInput?> ReadOpportunityInputAsync(PreparedReads.Lease c, string opportunityId, DateOnly asOf, CancellationToken ct)
@@ -214,35 +192,6 @@ public sealed class SqliteCrmStore : ICrmStore, IDisposable
         using var r = await cmd.ExecuteReaderAsync(ct);
         await r.ReadAsync(ct);
         return CrmCounts.Of([.. Enumerable.Range(0, Tables.Length).Select(r.GetInt64)]);
-    }
-
-    /// <summary>
-    /// The CRM's version, read before the records: an input is kept under the version read first, so one composed
-    /// while an import commits is at worst newer than its version says, never older.
-    /// </summary>
-    private static async Task<long> VersionAsync(PreparedReads.Lease c, CancellationToken ct)
-    {
-        var cmd = c.Command("SELECT version FROM crm_version WHERE id = 1");
-        return await cmd.ExecuteScalarAsync(ct) is long version ? version : throw new StoreFormatException("the store has no CRM version row");
-    }
-
-    private AgentInput? Cached(bool lead, string id, DateOnly asOf, long version) =>
-        _inputs.TryGetValue((lead, id, asOf), out var kept) && kept.Version == version ? kept.Input : null;
-
-    private AgentInput? Keep(bool lead, string id, DateOnly asOf, long version, AgentInput? input)
-    {
-        if (input is null)
-        {
-            return null;
-        }
-
-        if (_inputs.Count >= MaxCachedInputs)
-        {
-            _inputs.Clear();
-        }
-
-        _inputs[(lead, id, asOf)] = (version, input);
-        return input;
     }
 
     private static Task<List<Contact>> AccountContactsAsync(PreparedReads.Lease c, string accountId, CancellationToken ct) =>

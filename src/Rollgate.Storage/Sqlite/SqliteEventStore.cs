@@ -394,6 +394,14 @@ public sealed class SqliteEventStore : IEventStore, IRunJournal
         return ValueTask.FromResult(result);
     }
 
+    public ValueTask<DateTimeOffset?> NextPhaseChangeAsync(DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        using var lease = _reads.Rent();
+        var cmd = lease.Command("SELECT min(ts) FROM control WHERE type IN ('phase_started', 'rollback') AND ts >= $at");
+        cmd.Parameters.AddWithValue("$at", at.UtcTicks);
+        return ValueTask.FromResult(cmd.ExecuteScalar() is long ts ? Instant(ts) : (DateTimeOffset?)null);
+    }
+
     public ValueTask<RunTally> RunTallyAsync(TimeWindow window, IReadOnlySet<string>? users, CancellationToken cancellationToken = default)
     {
         using var c = Connect();

@@ -9,7 +9,7 @@ namespace Rollgate.Storage.Sqlite;
 /// </summary>
 internal static class SqliteSchema
 {
-    public const int Version = 11;
+    public const int Version = 12;
 
     private static readonly string[] Migrations =
     [
@@ -338,6 +338,26 @@ internal static class SqliteSchema
         DROP INDEX run_outputs_user_ts;
         DROP INDEX run_outputs_ts;
         CREATE INDEX run_outputs_ts ON run_outputs(ts, run, user);
+        """,
+        """
+        -- Counters moved up in the transaction of every change to what a server keeps in memory between requests:
+        -- API tokens, phase starts and rollbacks (the control table), CRM records. One read of this one-page table
+        -- tells a process whether any of them changed since it last looked, whichever process changed them. The
+        -- triggers keep the counters right for any writer; CRM imports move theirs up themselves, once each.
+        CREATE TABLE stamps (
+            id      INTEGER PRIMARY KEY CHECK (id = 1),
+            tokens  INTEGER NOT NULL,
+            control INTEGER NOT NULL,
+            crm     INTEGER NOT NULL
+        );
+        INSERT INTO stamps(id, tokens, control, crm) SELECT 1, 0, 0, version FROM crm_version;
+        DROP TABLE crm_version;
+        CREATE TRIGGER tokens_inserted AFTER INSERT ON tokens BEGIN UPDATE stamps SET tokens = tokens + 1; END;
+        CREATE TRIGGER tokens_updated AFTER UPDATE ON tokens BEGIN UPDATE stamps SET tokens = tokens + 1; END;
+        CREATE TRIGGER tokens_deleted AFTER DELETE ON tokens BEGIN UPDATE stamps SET tokens = tokens + 1; END;
+        CREATE TRIGGER control_inserted AFTER INSERT ON control BEGIN UPDATE stamps SET control = control + 1; END;
+        CREATE TRIGGER control_updated AFTER UPDATE ON control BEGIN UPDATE stamps SET control = control + 1; END;
+        CREATE TRIGGER control_deleted AFTER DELETE ON control BEGIN UPDATE stamps SET control = control + 1; END;
         """,
     ];
 

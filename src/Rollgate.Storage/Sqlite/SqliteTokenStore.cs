@@ -23,6 +23,9 @@ public sealed class SqliteTokenStore : IDisposable
     private readonly string _connectionString;
     private readonly PreparedReads _reads;
 
+    /// <summary>Users of the tokens seen, by the tokens' hashes.</summary>
+    private readonly StampedCache<string, string> _known = new(capacity: 10_000);
+
     private SqliteTokenStore(string connectionString) => (_connectionString, _reads) = (connectionString, new PreparedReads(connectionString));
 
     public static SqliteTokenStore Open(string path) => new(SqliteFile.Open(path));
@@ -49,19 +52,45 @@ public sealed class SqliteTokenStore : IDisposable
     }
 
     /// <summary>
-    /// The user a token belongs to, or null when it is unknown or revoked. Asked of the store every time (one
-    /// prepared, indexed lookup), so that a revocation by any process holds from the next request on.
+    /// The user a token belongs to, or null when it is unknown or revoked, asked of the store (one prepared, indexed
+    /// lookup), so that a revocation by any process holds from the next request on.
     /// </summary>
-    public string? Authenticate(string token)
+    public string? Authenticate(string token) => IsWellFormed(token) ? UserOf(Hash(token)) : null;
+
+    /// <summary>
+    /// The same answer, from memory while the store's token counter stays at <paramref name="stamp"/>'s: a token
+    /// created or revoked by any process moves the counter up, so the answer holds from the next stamp on. Only known
+    /// tokens are kept, so that unknown ones cannot fill the memory.
+    /// </summary>
+    public string? Authenticate(string token, StoreStamp stamp)
     {
-        if (string.IsNullOrEmpty(token) || !token.StartsWith(Prefix, StringComparison.Ordinal))
+        if (!IsWellFormed(token))
         {
             return null;
         }
 
+        var hash = Hash(token);
+        if (_known.TryGet(stamp.Tokens, hash, out var known))
+        {
+            return known;
+        }
+
+        var user = UserOf(hash);
+        if (user is not null)
+        {
+            _known.Keep(stamp.Tokens, hash, user);
+        }
+
+        return user;
+    }
+
+    private static bool IsWellFormed(string token) => !string.IsNullOrEmpty(token) && token.StartsWith(Prefix, StringComparison.Ordinal);
+
+    private string? UserOf(string hash)
+    {
         using var lease = _reads.Rent();
         var cmd = lease.Command("SELECT user FROM tokens WHERE hash = $hash AND revoked IS NULL");
-        cmd.Parameters.AddWithValue("$hash", Hash(token));
+        cmd.Parameters.AddWithValue("$hash", hash);
         return cmd.ExecuteScalar() as string;
     }
 

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Rollgate.Agents.Crm;
 using Rollgate.Core.Events;
+using Rollgate.Storage.Sqlite;
 
 namespace Rollgate.Server.Tests.Tasks;
 
@@ -74,6 +76,67 @@ public sealed class TaskApiTests
         Assert.Equal("abstained", (string?)body["outcome"]);
         Assert.NotNull(body["abstention"]?["code"]);
         Assert.Equal(RunOutcome.Abstained, Assert.Single((await server.EventsAsync()).OfType<Run>()).Outcome);
+    }
+
+    [Fact]
+    [Trait("spec", "4")]
+    public async Task KillSwitchRecordedByAnotherProcess_TakesEffectOnTheNextRequest()
+    {
+        await using var server = await ServerFixture.StartAsync();
+        await server.StartPhaseAsync("pilot");
+        var client = server.As("so-01");
+        var lead = new { lead_id = ServerFixture.Lead };
+        Assert.Equal(HttpStatusCode.OK, (await Ask(client, "lead_summary", lead)).Status);
+
+        // What `rollgate kill-switch off --db` records, through a store of its own on the file.
+        await server.AppendAsync(new Rollback(server.Clock.GetUtcNow(), "kill_switch", "so-02", "off"));
+        await AssertDenied(client, "lead_summary", lead, HttpStatusCode.Forbidden, "no_active_phase");
+
+        server.Clock.Advance(TimeSpan.FromSeconds(1));
+        await server.AppendAsync(new PhaseStarted(server.Clock.GetUtcNow(), "pilot", "so-02", "kill switch on"));
+        Assert.Equal(HttpStatusCode.OK, (await Ask(client, "lead_summary", lead)).Status);
+    }
+
+    [Fact]
+    [Trait("spec", "4")]
+    public async Task StartAndRollbackRecordedAhead_TakeEffectWhenTheClockReachesThem()
+    {
+        await using var server = await ServerFixture.StartAsync();
+        var client = server.As("so-01");
+        var lead = new { lead_id = ServerFixture.Lead };
+        var now = server.Clock.GetUtcNow();
+        await server.AppendAsync(new PhaseStarted(now.AddMinutes(5), "pilot", "so-01"), new Rollback(now.AddMinutes(10), "executive-directive", "exec-01"));
+
+        await AssertDenied(client, "lead_summary", lead, HttpStatusCode.Forbidden, "no_active_phase");
+        server.Clock.Advance(TimeSpan.FromMinutes(5) - TimeSpan.FromTicks(1));
+        await AssertDenied(client, "lead_summary", lead, HttpStatusCode.Forbidden, "no_active_phase");
+        server.Clock.Advance(TimeSpan.FromTicks(1));
+        Assert.Equal(HttpStatusCode.OK, (await Ask(client, "lead_summary", lead)).Status);
+        server.Clock.Advance(TimeSpan.FromMinutes(4));
+        Assert.Equal(HttpStatusCode.OK, (await Ask(client, "lead_summary", lead)).Status);
+        server.Clock.Advance(TimeSpan.FromMinutes(1));
+        await AssertDenied(client, "lead_summary", lead, HttpStatusCode.Forbidden, "no_active_phase");
+    }
+
+    [Fact]
+    public async Task CrmImportedByAnotherProcess_IsWhatTheNextRunReads()
+    {
+        await using var server = await ServerFixture.StartAsync();
+        await server.StartPhaseAsync("pilot");
+        var client = server.As("so-01");
+        var crm = DemoCrm.Generate(7);
+        var before = (string?)(await Ask(client, "lead_summary", new { lead_id = crm.Leads[0].Id })).Body["text"];
+
+        using (var other = SqliteCrmStore.Open(server.DbPath))
+        {
+            var renamed = crm with { Leads = [crm.Leads[0] with { Name = "Wren Castellano" }, .. crm.Leads.Skip(1)] };
+            Assert.True((await other.ImportAsync(renamed)).Succeeded);
+        }
+
+        var after = (string?)(await Ask(client, "lead_summary", new { lead_id = crm.Leads[0].Id })).Body["text"];
+        Assert.Contains(crm.Leads[0].Name!, before);
+        Assert.DoesNotContain("Wren Castellano", before);
+        Assert.Contains("Wren Castellano", after);
     }
 
     [Fact]

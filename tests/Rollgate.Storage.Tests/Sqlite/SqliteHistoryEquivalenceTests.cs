@@ -70,6 +70,7 @@ public sealed class SqliteHistoryEquivalenceTests
             Assert.Equal((await reference.LatestPhaseStartAsync(null, at))?.Ts, (await store.LatestPhaseStartAsync(null, at))?.Ts);
             Assert.Equal((await reference.LatestPhaseStartAsync("sdr", at))?.Ts, (await store.LatestPhaseStartAsync("sdr", at))?.Ts);
             Assert.Equal((await reference.LatestRollbackAsync(at))?.Ts, (await store.LatestRollbackAsync(at))?.Ts);
+            Assert.Equal(await reference.NextPhaseChangeAsync(from), await store.NextPhaseChangeAsync(from));
             foreach (var experiment in new[] { "exp-a", "exp-b", "exp-none" })
             {
                 Assert.Equal(await reference.ExperimentTallyAsync(experiment, at), await store.ExperimentTallyAsync(experiment, at));
