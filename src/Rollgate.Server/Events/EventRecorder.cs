@@ -83,6 +83,9 @@ public sealed class EventRecorder : IAsyncDisposable
         var batch = new List<Pending>(MaxBatch);
         while (await _queue.Reader.WaitToReadAsync())
         {
+            // Behind the work already queued on the thread pool, which includes requests about to record: they
+            // join this commit rather than wait for the next.
+            await Task.Yield();
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var p))
             {
                 batch.Add(p);
