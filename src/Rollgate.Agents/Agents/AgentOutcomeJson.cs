@@ -1,4 +1,7 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rollgate.Agents.Agents.RiskAnalysis;
 
@@ -10,31 +13,100 @@ namespace Rollgate.Agents.Agents;
 /// </summary>
 public static class AgentOutcomeJson
 {
-    public static JsonObject Of(string runId, AgentOutcome outcome, DateOnly asOf)
+    public static JsonObject Of(string runId, AgentOutcome outcome, DateOnly asOf) => JsonNode.Parse(Text(runId, outcome, asOf))!.AsObject();
+
+    /// <summary>
+    /// The same object as JSON text, written straight from the outcome (the server's answer, made on every request),
+    /// followed by <c>phase</c> when one is given.
+    /// </summary>
+    public static string Text(string runId, AgentOutcome outcome, DateOnly asOf, string? phase = null)
     {
-        var risk = outcome.Answer as RiskAssessment;
-        return new JsonObject
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        using (var w = new Utf8JsonWriter(buffer))
         {
-            ["run"] = runId,
-            ["task"] = outcome.Task,
-            ["outcome"] = outcome.RunOutcome,
-            ["as_of"] = asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            ["text"] = outcome.Text,
-            ["abstention"] = outcome.Abstention is { } a ? new JsonObject { ["code"] = a.Code, ["sentence"] = a.Sentence } : null,
-            ["error"] = outcome.Error,
-            ["risk_level"] = risk?.Level,
-            ["risk_factors"] = risk is null ? null : new JsonArray([.. risk.FactorCodes.Select(f => (JsonNode)f)]),
-            ["citations"] = outcome.Answer is { } answer ? new JsonArray([.. answer.Citations.Distinct().Select(c => (JsonNode)c.ToString())]) : null,
-            ["usage"] = outcome.Usage is { } u
-                ? new JsonObject
+            var risk = outcome.Answer as RiskAssessment;
+            w.WriteStartObject();
+            w.WriteString("run", runId);
+            w.WriteString("task", outcome.Task);
+            w.WriteString("outcome", outcome.RunOutcome);
+            w.WriteString("as_of", asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            w.WriteString("text", outcome.Text);
+            if (outcome.Abstention is { } a)
+            {
+                w.WriteStartObject("abstention");
+                w.WriteString("code", a.Code);
+                w.WriteString("sentence", a.Sentence);
+                w.WriteEndObject();
+            }
+            else
+            {
+                w.WriteNull("abstention");
+            }
+
+            w.WriteString("error", outcome.Error);
+            w.WriteString("risk_level", risk?.Level);
+            WriteStrings(w, "risk_factors", risk?.FactorCodes);
+            WriteStrings(w, "citations", outcome.Answer?.Citations.Distinct().Select(c => c.ToString()));
+            if (outcome.Usage is { } u)
+            {
+                w.WriteStartObject("usage");
+                w.WriteString("engine", u.Engine);
+                w.WriteString("model", u.Model);
+                WriteNumber(w, "input_tokens", u.InputTokens);
+                WriteNumber(w, "output_tokens", u.OutputTokens);
+                if (double.IsFinite(u.LatencyMs))
                 {
-                    ["engine"] = u.Engine,
-                    ["model"] = u.Model,
-                    ["input_tokens"] = u.InputTokens,
-                    ["output_tokens"] = u.OutputTokens,
-                    ["latency_ms"] = u.LatencyMs is { } ms && double.IsFinite(ms) ? Math.Round(ms, 10) : null,
+                    w.WriteNumber("latency_ms", Math.Round(u.LatencyMs, 10));
                 }
-                : null,
-        };
+                else
+                {
+                    w.WriteNull("latency_ms");
+                }
+
+                w.WriteEndObject();
+            }
+            else
+            {
+                w.WriteNull("usage");
+            }
+
+            if (phase is not null)
+            {
+                w.WriteString("phase", phase);
+            }
+
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static void WriteStrings(Utf8JsonWriter w, string name, IEnumerable<string>? values)
+    {
+        if (values is null)
+        {
+            w.WriteNull(name);
+            return;
+        }
+
+        w.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            w.WriteStringValue(value);
+        }
+
+        w.WriteEndArray();
+    }
+
+    private static void WriteNumber(Utf8JsonWriter w, string name, long? value)
+    {
+        if (value is { } v)
+        {
+            w.WriteNumber(name, v);
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
     }
 }

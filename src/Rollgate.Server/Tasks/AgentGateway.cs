@@ -94,11 +94,8 @@ public sealed partial class AgentGateway(
         }
 
         var runId = RunIds.Next(now);
-        var body = AgentOutcomeJson.Of(runId, outcome, asOf);
-        body["phase"] = decision.Phase;
-
         // One JSON text: the answer kept for the person and the reviewers is the response, character for character.
-        var json = body.ToJsonString();
+        var json = AgentOutcomeJson.Text(runId, outcome, asOf, decision.Phase);
         var usage = outcome.Usage;
         var latency = usage?.LatencyMs ?? clock.GetElapsedTime(started).TotalMilliseconds;
         var kind = outcome.Kind switch

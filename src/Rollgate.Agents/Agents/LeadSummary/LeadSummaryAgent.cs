@@ -341,6 +341,13 @@ public sealed partial class LeadSummaryAgent(AgentOptions options) : IAgent
         {
             foreach (var (text, field) in new[] { (a.Notes, "notes"), (a.Subject, "subject") })
             {
+                // A sentence is part of its text: a text that holds none of the words has no sentence that does, and
+                // most texts are passed over without being split.
+                if (text is null || !words.Any(w => text.Contains(w, StringComparison.OrdinalIgnoreCase)))
+                {
+                    continue;
+                }
+
                 var sentence = Sentences(text).FirstOrDefault(s => !LooksLikeInstruction(s) && words.Any(w => s.Contains(w, StringComparison.OrdinalIgnoreCase)));
                 if (sentence is not null)
                 {
