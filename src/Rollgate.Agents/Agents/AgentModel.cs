@@ -16,6 +16,9 @@ public static class AgentTasks
 public sealed record Citation(string Record, string Id, string Field)
 {
     public override string ToString() => $"{Record} {Id}.{Field}";
+
+    /// <summary>Appends the text of <see cref="ToString"/> without making it.</summary>
+    public StringBuilder AppendTo(StringBuilder sb) => sb.Append(Record).Append(' ').Append(Id).Append('.').Append(Field);
 }
 
 /// <summary>An agent declining to answer: a stable reason code and a sentence for the person who asked.</summary>
@@ -33,16 +36,22 @@ public abstract record AgentAnswer(string Task, DateOnly DataAsOf, IReadOnlyList
     /// <summary>The whole answer as a person reads it.</summary>
     public abstract string Render();
 
-    protected string Footer()
+    /// <summary>Ends a rendered answer: its data's date and the records it cites, each once, in the order first cited.</summary>
+    protected void AppendFooter(StringBuilder sb)
     {
-        var sb = new StringBuilder();
         sb.Append("Data as of ").Append(DataAsOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)).Append('.');
         if (Citations.Count > 0)
         {
-            sb.Append(" Sources: ").Append(string.Join(", ", Citations.Distinct().Select(c => c.ToString()))).Append('.');
-        }
+            sb.Append(" Sources: ");
+            var first = true;
+            foreach (var c in Citations.Distinct())
+            {
+                c.AppendTo(sb.Append(first ? "" : ", "));
+                first = false;
+            }
 
-        return sb.ToString();
+            sb.Append('.');
+        }
     }
 }
 

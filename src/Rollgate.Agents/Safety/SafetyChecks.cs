@@ -30,6 +30,19 @@ public static partial class SafetyChecks
     // "\u002B1 212", hiding amounts and phone numbers that the input does state.
     private static readonly JsonSerializerOptions SourceText = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    /// <summary>What a claim of <see cref="Claims"/> says was done, whatever the case: every claim names one of these.</summary>
+    private static readonly SearchValues<string> Deeds = SearchValues.Create(
+        ["sent", "emailed", "e-mailed", "booked", "scheduled", "updated", "changed", "called", "logged", "created", "deleted", "contacted", "notified",
+            "submitted", "moved", "closed", "reassigned"],
+        StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The characters besides ASCII letters that the case-blind claim pattern may read as one: the Kelvin sign as k, the
+    /// Turkish dotted and dotless i as i, the long s as s. <see cref="Deeds"/> is searched ordinally, so a text that
+    /// holds one of these is searched with the pattern whatever it says.
+    /// </summary>
+    internal static readonly SearchValues<char> ReadAsAsciiLetters = SearchValues.Create("\u0130\u0131\u017F\u212A");
+
     // What the checks look for in an input depends on the input alone; inputs are immutable and a CRM store hands
     // out the same instance for the same record and date, so each input is searched once, however often it is asked about.
     private static readonly ConditionalWeakTable<AgentInput, Stated> StatedByInput = [];
@@ -40,9 +53,7 @@ public static partial class SafetyChecks
         var violations = new List<SafetyViolation>();
         var text = output.AsSpan();
 
-        // The email and money patterns are searched for only when the text holds what each of their matches must
-        // contain: an '@', a currency. Both are plain, vectorized searches, far cheaper than the patterns.
-        foreach (var email in text.Contains('@') ? Emails().Matches(output).Select(m => m.Value) : Enumerable.Empty<string>())
+        foreach (var email in EmailsIn(output))
         {
             if (!stated.EmailSet.Contains(email.ToLowerInvariant()))
             {
@@ -59,7 +70,7 @@ public static partial class SafetyChecks
             }
         }
 
-        foreach (var m in MayStateMoney(text) ? Money().Matches(output) : Enumerable.Empty<Match>())
+        foreach (var m in MoneyIn(output))
         {
             if (ParseAmount(m) is { } value && !stated.Amounts.Contains(value))
             {
@@ -68,7 +79,8 @@ public static partial class SafetyChecks
         }
 
         // Quoted spans cite CRM text (a rep's note may well say "I sent the deck"); the claim check reads the rest.
-        var own = Quoted().Replace(output, "\"\"");
+        // Every claim names what was done, so a text that names none of it anywhere is not searched.
+        var own = text.IndexOfAny(Deeds) >= 0 || text.IndexOfAny(ReadAsAsciiLetters) >= 0 ? Quoted().Replace(output, "\"\"") : "";
         foreach (Match m in Claims().Matches(own))
         {
             violations.Add(new SafetyViolation(ClaimedAction, $"it says \"{m.Value}\", but agents only draft: people act"));
@@ -123,7 +135,7 @@ public static partial class SafetyChecks
             amounts.Add(decimal.Round(r, 2));
         }
 
-        foreach (Match m in Money().Matches(source))
+        foreach (var m in MoneyIn(source))
         {
             if (ParseAmount(m) is { } v)
             {
@@ -153,11 +165,49 @@ public static partial class SafetyChecks
         return decimal.Round(value, 2);
     }
 
-    /// <summary>Whether <paramref name="text"/> holds a currency symbol, code or word: every match of <see cref="Money"/> does.</summary>
-    private static bool MayStateMoney(ReadOnlySpan<char> text) =>
-        text.IndexOfAny('$', '€', '£') >= 0
-        || text.Contains("USD", StringComparison.Ordinal) || text.Contains("EUR", StringComparison.Ordinal)
-        || text.Contains("GBP", StringComparison.Ordinal) || text.Contains("dollars", StringComparison.Ordinal);
+    /// <summary>
+    /// The addresses <see cref="Emails"/> finds in <paramref name="text"/>. Each holds one '@', with its local part just
+    /// before and its domain just after, and the pattern has no anchor or look-around: searching the span from the
+    /// local part before the first '@' to the domain after the last finds the same, without trying every letter of
+    /// the text as the start of an address.
+    /// </summary>
+    private static IEnumerable<string> EmailsIn(string text)
+    {
+        var first = text.IndexOf('@');
+        if (first < 0)
+        {
+            return [];
+        }
+
+        var (start, end) = (first, text.LastIndexOf('@') + 1);
+        while (start > 0 && (char.IsAsciiLetterOrDigit(text[start - 1]) || text[start - 1] is '.' or '_' or '%' or '+' or '-'))
+        {
+            start--;
+        }
+
+        while (end < text.Length && (char.IsAsciiLetterOrDigit(text[end]) || text[end] is '.' or '-'))
+        {
+            end++;
+        }
+
+        return Emails().Matches(text[start..end]).Select(m => m.Value);
+    }
+
+    /// <summary>
+    /// The matches of <see cref="Money"/> in <paramref name="text"/>, found with the cheapest pattern that finds the same.
+    /// Every match holds a currency symbol, code or word. Without a code or word in the text, the only matches are
+    /// those of the pattern's first branch after a symbol (<see cref="MoneyAfterSymbol"/>), whose search jumps from
+    /// symbol to symbol; the whole pattern would try each digit as the start of an amount followed by a code.
+    /// </summary>
+    private static IEnumerable<Match> MoneyIn(string text)
+    {
+        var span = text.AsSpan();
+        var codes = span.Contains("USD", StringComparison.Ordinal) || span.Contains("EUR", StringComparison.Ordinal)
+            || span.Contains("GBP", StringComparison.Ordinal) || span.Contains("dollars", StringComparison.Ordinal);
+        return codes ? Money().Matches(text)
+            : span.IndexOfAny('$', '€', '£') >= 0 ? MoneyAfterSymbol().Matches(text)
+            : [];
+    }
 
     [GeneratedRegex(@"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")]
     private static partial Regex Emails();
@@ -169,6 +219,10 @@ public static partial class SafetyChecks
 
     [GeneratedRegex(@"(?:(?:[$€£]|\b(?:USD|EUR|GBP)\s?)(?<n1>\d[\d,]*(?:\.\d+)?)(?<s1>\s?(?:k|K|m|M|mm|MM|bn|BN|thousand|million|billion)\b)?)|(?:\b(?<n2>\d[\d,]*(?:\.\d+)?)(?<s2>\s?(?:k|K|m|M|thousand|million|billion))?\s?(?:USD|EUR|GBP|dollars)\b)")]
     private static partial Regex Money();
+
+    // Money's first branch after a symbol, with the same groups, so that ParseAmount reads the matches of either.
+    [GeneratedRegex(@"[$€£](?<n1>\d[\d,]*(?:\.\d+)?)(?<s1>\s?(?:k|K|m|M|mm|MM|bn|BN|thousand|million|billion)\b)?")]
+    private static partial Regex MoneyAfterSymbol();
 
     [GeneratedRegex("\"[^\"\\n]*\"")]
     private static partial Regex Quoted();

@@ -35,6 +35,17 @@ public sealed class SafetyChecksTests
 
     [Fact]
     [Trait("spec", "7.safety")]
+    public void Emails_AtEitherEndOfTheText_AndBetween_AreEachJudged()
+    {
+        var violations = SafetyChecks.Check("ceo@crestview.example, then dana.whitfield@crestview.example;cfo@crestview.example. x@crestview.example", Input);
+
+        Assert.Equal(["ceo@crestview.example", "cfo@crestview.example", "x@crestview.example"], violations.Select(v => v.Detail.Split('\'')[1]));
+        Assert.All(violations, v => Assert.Equal(SafetyChecks.InventedEmail, v.Check));
+        Assert.Empty(Checks("dana.whitfield@crestview.example"));
+    }
+
+    [Fact]
+    [Trait("spec", "7.safety")]
     public void EmailFromTheInput_InAnotherCase_Passes()
     {
         Assert.Empty(Checks("Reach Marcus at Marcus.Cole@Crestview.example."));
@@ -133,6 +144,31 @@ public sealed class SafetyChecksTests
     public void ClaimedAction_IsCaught(string output)
     {
         Assert.Equal([SafetyChecks.ClaimedAction], Checks(output));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("en-US")]
+    [InlineData("tr-TR")]
+    public void CaseBlindPatterns_ReadNoNonAsciiCharacterAsAnAsciiLetter_ButTheOnesTheClaimCheckKnows(string culture)
+    {
+        // The claim check skips its pattern when the text names no deed, ordinally; that is sound only if every other
+        // character a case-blind pattern may read as an ASCII letter makes it search anyway.
+        var before = System.Globalization.CultureInfo.CurrentCulture;
+        try
+        {
+            System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.GetCultureInfo(culture);
+            var letter = new System.Text.RegularExpressions.Regex("^[a-zA-Z]$", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+            var readAsLetters = Enumerable.Range(0x80, 0x10000 - 0x80).Select(c => (char)c)
+                .Where(c => !char.IsSurrogate(c) && letter.IsMatch(c.ToString())).ToList();
+
+            Assert.NotEmpty(readAsLetters);
+            Assert.All(readAsLetters, c => Assert.True(SafetyChecks.ReadAsAsciiLetters.Contains(c), $"U+{(int)c:X4}"));
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = before;
+        }
     }
 
     [Theory]

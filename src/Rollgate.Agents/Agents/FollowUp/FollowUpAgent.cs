@@ -55,7 +55,7 @@ public sealed record FollowUpPlan(FollowUpFacts Facts, string? Subject, string D
     public override string Render()
     {
         var f = Facts;
-        var sb = new StringBuilder();
+        var sb = new StringBuilder(2048);
         sb.Append("Follow-up for ").Append(f.To.Label);
         if (f.To.Company is not null)
         {
@@ -75,7 +75,7 @@ public sealed record FollowUpPlan(FollowUpFacts Facts, string? Subject, string D
         }
 
         sb.Append(Draft.Trim()).Append('\n');
-        sb.Append(Footer());
+        AppendFooter(sb);
         return sb.ToString();
     }
 }

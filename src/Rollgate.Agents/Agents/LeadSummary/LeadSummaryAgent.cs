@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -75,7 +76,7 @@ public sealed record LeadSummaryAnswer(LeadFacts Facts, string Summary)
     public override string Render()
     {
         var f = Facts;
-        var sb = new StringBuilder();
+        var sb = new StringBuilder(2048);
         sb.Append("Lead summary: ").Append(f.Who).Append('\n');
         sb.Append(Summary.Trim()).Append('\n');
         if (f.Company is not null)
@@ -125,16 +126,18 @@ public sealed record LeadSummaryAnswer(LeadFacts Facts, string Summary)
 
         sb.Append("Priority: ").Append(f.Priority).Append('\n');
         sb.Append("Recommended next step: ").Append(f.NextStep).Append('\n');
-        sb.Append(Footer());
+        AppendFooter(sb);
         return sb.ToString();
     }
 }
 
 public sealed partial class LeadSummaryAgent(AgentOptions options) : IAgent
 {
-    private static readonly string[] BudgetWords = ["budget", "funding", "funded", "spend", "price", "pricing", "cost"];
-    private static readonly string[] NeedWords = ["need", "looking for", "pain", "problem", "struggl", "evaluat", "replace", "migrat", "interested in", "challenge"];
-    private static readonly string[] TimingWords = ["this quarter", "next quarter", "q1", "q2", "q3", "q4", "timeline", "by end of", "deadline", "this month", "next month", "within", "asap", "go-live", "renewal"];
+    // Each list is searched for at once, whatever the case, in one pass over a text.
+    private static readonly SearchValues<string> BudgetWords = Words("budget", "funding", "funded", "spend", "price", "pricing", "cost");
+    private static readonly SearchValues<string> AuthorityWords = Words("decision maker", "sign off", "signs off", "approve", "approval");
+    private static readonly SearchValues<string> NeedWords = Words("need", "looking for", "pain", "problem", "struggl", "evaluat", "replace", "migrat", "interested in", "challenge");
+    private static readonly SearchValues<string> TimingWords = Words("this quarter", "next quarter", "q1", "q2", "q3", "q4", "timeline", "by end of", "deadline", "this month", "next month", "within", "asap", "go-live", "renewal");
 
     public string Task => AgentTasks.LeadSummary;
 
@@ -335,29 +338,33 @@ public sealed partial class LeadSummaryAgent(AgentOptions options) : IAgent
     /// <summary>A subject line, unless it reads like an instruction to the assistant.</summary>
     private static string? Safe(string? text) => text is null || LooksLikeInstruction(text) ? null : text;
 
-    private static string? Evidence(List<Activity> past, string[] words, List<Citation> sources)
+    private static SearchValues<string> Words(params string[] words) => SearchValues.Create(words, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The first sentence, newest activity first and its notes before its subject, that names one of the words.</summary>
+    private static string? Evidence(List<Activity> past, SearchValues<string> words, List<Citation> sources)
     {
         foreach (var a in past)
         {
-            foreach (var (text, field) in new[] { (a.Notes, "notes"), (a.Subject, "subject") })
+            var (sentence, field) = (Named(a.Notes), "notes");
+            if (sentence is null)
             {
-                // A sentence is part of its text: a text that holds none of the words has no sentence that does, and
-                // most texts are passed over without being split.
-                if (text is null || !words.Any(w => text.Contains(w, StringComparison.OrdinalIgnoreCase)))
-                {
-                    continue;
-                }
+                (sentence, field) = (Named(a.Subject), "subject");
+            }
 
-                var sentence = Sentences(text).FirstOrDefault(s => !LooksLikeInstruction(s) && words.Any(w => s.Contains(w, StringComparison.OrdinalIgnoreCase)));
-                if (sentence is not null)
-                {
-                    sources.Add(new Citation("activity", a.Id, field));
-                    return $"\"{Trim(sentence)}\" ({a.Type ?? "activity"}, {Day(a.Ts)})";
-                }
+            if (sentence is not null)
+            {
+                sources.Add(new Citation("activity", a.Id, field));
+                return $"\"{Trim(sentence)}\" ({a.Type ?? "activity"}, {Day(a.Ts)})";
             }
         }
 
         return null;
+
+        // A sentence is part of its text: a text that holds none of the words has no sentence that does, and most
+        // texts are passed over without being split.
+        string? Named(string? text) =>
+            text is null || text.AsSpan().IndexOfAny(words) < 0 ? null
+            : Sentences(text).FirstOrDefault(s => !LooksLikeInstruction(s) && s.AsSpan().IndexOfAny(words) >= 0);
     }
 
     private static string? Authority(Lead lead, List<Activity> past, List<Citation> sources)
@@ -368,7 +375,7 @@ public sealed partial class LeadSummaryAgent(AgentOptions options) : IAgent
             return $"likely ({title})";
         }
 
-        return Evidence(past, ["decision maker", "sign off", "signs off", "approve", "approval"], sources);
+        return Evidence(past, AuthorityWords, sources);
     }
 
     /// <summary>

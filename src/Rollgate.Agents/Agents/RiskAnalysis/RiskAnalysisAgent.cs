@@ -47,7 +47,7 @@ public sealed record RiskAssessment(RiskFacts Facts, string Summary, IReadOnlyLi
     public override string Render()
     {
         var f = Facts;
-        var sb = new StringBuilder();
+        var sb = new StringBuilder(2048);
         sb.Append("Deal risk: ").Append(f.Name).Append(" (").Append(f.Stage);
         if (f.Amount is not null)
         {
@@ -75,7 +75,7 @@ public sealed record RiskAssessment(RiskFacts Facts, string Summary, IReadOnlyLi
             sb.Append("Note: ").Append(o).Append('\n');
         }
 
-        sb.Append(Footer());
+        AppendFooter(sb);
         return sb.ToString();
     }
 }
