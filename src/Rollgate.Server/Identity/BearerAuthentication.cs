@@ -16,8 +16,8 @@ namespace Rollgate.Server.Identity;
 /// <c>Authorization: Bearer rg_...</c>: the token's SHA-256 is looked up in the store, or in memory while the store's
 /// stamp says no token was created or revoked since (so a revoked token stops working on the next request); the
 /// stamp read here serves the rest of the request (<see cref="RequestStamp"/>). The user's role comes from the plan's
-/// users file. Refusals are problem details: 401 without a
-/// known token, 403 with one whose role the endpoint does not admit.
+/// users file. Refusals are problem details: 401 without a known token, 403 with one whose role the endpoint does not
+/// admit.
 /// </summary>
 internal sealed class BearerAuthentication(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
