@@ -176,7 +176,8 @@ public sealed class SqliteEventStore : IEventStore, IRunJournal
     /// A few events, as the server records for a batch of requests, with the answers of the runs among them:
     /// serialized, checked and written on the caller's thread, in one transaction with the same checks as
     /// <see cref="WriteAsync"/>, whose two-thread pipeline (two tasks and a channel per call) pays for itself only
-    /// on large imports. A duplicate answer (a run id already kept) throws, and nothing is written.
+    /// on large imports. A duplicate answer (a run id already kept), or an answer whose run is neither among the
+    /// events nor stored, throws, and nothing is written.
     /// </summary>
     private async Task<ImportResult> AppendFewAsync(IReadOnlyCollection<RolloutEvent> events, IReadOnlyCollection<RunOutput> outputs, IProgress<ImportProgress>? progress, CancellationToken ct)
     {
@@ -206,15 +207,6 @@ public sealed class SqliteEventStore : IEventStore, IRunJournal
             using var writer = new SqliteEventWriter(_appender, _names);
             try
             {
-                if (outputs.Count > 0)
-                {
-                    var insert = _appender.Get(SqliteRunOutputs.InsertSql);
-                    foreach (var output in outputs)
-                    {
-                        SqliteRunOutputs.Insert(insert, output);
-                    }
-                }
-
                 foreach (var p in parsed)
                 {
                     if (writer.Write(p.Event, p.Body.Span, p.Digest, p.Line) is { } problem)
@@ -224,6 +216,16 @@ public sealed class SqliteEventStore : IEventStore, IRunJournal
                 }
 
                 errors.AddRange(writer.ResolvePending().Select(p => new ImportError(source, p.Line, p.Message)));
+
+                // After their runs, which they are kept under; not at all when the events are refused.
+                if (outputs.Count > 0 && errors.Count == 0)
+                {
+                    var insert = _appender.Get(SqliteRunOutputs.InsertSql);
+                    foreach (var output in outputs)
+                    {
+                        SqliteRunOutputs.Insert(insert, output);
+                    }
+                }
             }
             catch
             {

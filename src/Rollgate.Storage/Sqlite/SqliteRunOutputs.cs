@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Rollgate.Core.Events;
 
 namespace Rollgate.Storage.Sqlite;
 
@@ -16,47 +17,51 @@ public sealed class SqliteRunOutputs : IDisposable
 
     public void Dispose() => SqliteConnection.ClearAllPools();
 
-    public void Save(RunOutput output) => SaveAll([output]);
-
-    /// <summary>Stores the outputs in one transaction: all or none.</summary>
-    public void SaveAll(IEnumerable<RunOutput> outputs)
-    {
-        using var c = SqliteFile.Connect(_connectionString);
-        using var tx = c.BeginTransaction(deferred: false);
-        using var insert = new RawStatement(c, InsertSql);
-        foreach (var output in outputs)
-        {
-            Insert(insert, output);
-        }
-
-        tx.Commit();
-    }
-
     internal const string InsertSql = """
-        INSERT INTO run_outputs(run, ts, user, task, outcome, record, as_of, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+        INSERT INTO run_outputs(seq, record, as_of, body) SELECT seq, ?2, ?3, ?4 FROM runs WHERE id = ?1
         """;
 
-    /// <summary>Runs <see cref="InsertSql"/> for one output, inside the caller's transaction.</summary>
-    internal static void Insert(RawStatement insert, RunOutput output) =>
-        insert.Bind(1, output.Run).Bind(2, output.Ts.UtcTicks).Bind(3, output.User).Bind(4, output.Task).Bind(5, output.Outcome).Bind(6, output.Record)
-            .Bind(7, output.AsOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)).Bind(8, output.Body).Run();
+    /// <summary>
+    /// Runs <see cref="InsertSql"/> for one output, inside the caller's transaction, after its run: the output is kept
+    /// under the run's seq, and its id, time, person, task and outcome are the run's own.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No run with the output's id is stored.</exception>
+    internal static void Insert(RawStatement insert, RunOutput output)
+    {
+        var inserted = insert.Bind(1, output.Run).Bind(2, output.Record)
+            .Bind(3, output.AsOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)).Bind(4, output.Body).Execute();
+        if (inserted == 0)
+        {
+            throw new InvalidOperationException($"the answer of run '{output.Run}' has no stored run to go with");
+        }
+    }
 
     public RunOutput? Find(string run)
     {
         using var c = SqliteFile.Connect(_connectionString);
         using var cmd = c.CreateCommand();
-        cmd.CommandText = $"SELECT {Columns} FROM run_outputs WHERE run = $run";
+        cmd.CommandText = $"SELECT {Columns} {Joined} WHERE r.id = $run";
         cmd.Parameters.AddWithValue("$run", run);
         return Read(cmd).FirstOrDefault();
     }
 
-    /// <summary>A person's latest runs, newest first.</summary>
+    /// <summary>A person's latest runs, newest first; runs of the same instant latest recorded first.</summary>
     public IReadOnlyList<RunOutput> OfUser(string user, int limit)
     {
         using var c = SqliteFile.Connect(_connectionString);
         using var cmd = c.CreateCommand();
-        cmd.CommandText = $"SELECT {Columns} FROM run_outputs WHERE user = $user ORDER BY ts DESC, run DESC LIMIT $limit";
+
+        // A person who never ran an agent owns no runs, and is answered without reading them.
+        cmd.CommandText = $"SELECT id FROM names WHERE name = $user AND owns & {SqliteEventWriter.OwnsRuns}";
         cmd.Parameters.AddWithValue("$user", user);
+        if (cmd.ExecuteScalar() is not long id)
+        {
+            return [];
+        }
+
+        // Read backwards along the runs' time index, which carries the person.
+        cmd.CommandText = $"SELECT {Columns} {Joined} WHERE r.user = $id ORDER BY r.ts DESC, r.seq DESC LIMIT $limit";
+        cmd.Parameters.AddWithValue("$id", id);
         cmd.Parameters.AddWithValue("$limit", limit);
         return Read(cmd);
     }
@@ -70,10 +75,10 @@ public sealed class SqliteRunOutputs : IDisposable
         using var c = SqliteFile.Connect(_connectionString);
         using var cmd = c.CreateCommand();
         cmd.CommandText = $"""
-            SELECT {Columns} FROM run_outputs o
-            WHERE o.ts >= $from AND o.ts < $to AND o.body IS NOT NULL
-              AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.run = o.run)
-            ORDER BY o.ts DESC LIMIT $limit
+            SELECT {Columns} {Joined}
+            WHERE r.ts >= $from AND r.ts < $to AND o.body IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM reviews v WHERE v.run = r.id)
+            ORDER BY r.ts DESC, r.seq DESC LIMIT $limit
             """;
         cmd.Parameters.AddWithValue("$from", from.UtcTicks);
         cmd.Parameters.AddWithValue("$to", to.UtcTicks);
@@ -86,13 +91,19 @@ public sealed class SqliteRunOutputs : IDisposable
     {
         using var c = SqliteFile.Connect(_connectionString);
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "UPDATE run_outputs SET body = NULL, purged = $now WHERE ts < $before AND body IS NOT NULL";
+        cmd.CommandText = """
+            UPDATE run_outputs SET body = NULL, purged = $now
+            FROM (SELECT seq FROM runs WHERE ts < $before) AS old
+            WHERE run_outputs.seq = old.seq AND run_outputs.body IS NOT NULL
+            """;
         cmd.Parameters.AddWithValue("$before", before.UtcTicks);
         cmd.Parameters.AddWithValue("$now", now.UtcTicks);
         return cmd.ExecuteNonQuery();
     }
 
-    private const string Columns = "run, ts, user, task, outcome, record, as_of, body";
+    private const string Columns = "r.id, r.ts, n.name, r.task, r.outcome, o.record, o.as_of, o.body";
+
+    private const string Joined = "FROM run_outputs o JOIN runs r ON r.seq = o.seq JOIN names n ON n.id = r.user";
 
     private static List<RunOutput> Read(SqliteCommand cmd)
     {
@@ -101,7 +112,7 @@ public sealed class SqliteRunOutputs : IDisposable
         while (r.Read())
         {
             result.Add(new RunOutput(
-                r.GetString(0), new DateTimeOffset(r.GetInt64(1), TimeSpan.Zero), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
+                r.GetString(0), new DateTimeOffset(r.GetInt64(1), TimeSpan.Zero), r.GetString(2), r.GetString(3), WireNames.Of((RunOutcome)r.GetInt32(4)), r.GetString(5),
                 DateOnly.ParseExact(r.GetString(6), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), r.IsDBNull(7) ? null : r.GetString(7)));
         }
 

@@ -9,7 +9,7 @@ namespace Rollgate.Storage.Sqlite;
 /// </summary>
 internal static class SqliteSchema
 {
-    public const int Version = 12;
+    public const int Version = 13;
 
     private static readonly string[] Migrations =
     [
@@ -358,6 +358,22 @@ internal static class SqliteSchema
         CREATE TRIGGER control_inserted AFTER INSERT ON control BEGIN UPDATE stamps SET control = control + 1; END;
         CREATE TRIGGER control_updated AFTER UPDATE ON control BEGIN UPDATE stamps SET control = control + 1; END;
         CREATE TRIGGER control_deleted AFTER DELETE ON control BEGIN UPDATE stamps SET control = control + 1; END;
+        """,
+        """
+        -- A run's answer is kept under the run's seq, and its id, time, person, task and outcome are read from the
+        -- run: a commit of the server's runs then adds one B-tree that grows at its end, where the answers keyed by
+        -- run id with an index by time added three. An answer whose run is not stored is not kept.
+        CREATE TABLE run_answers (
+            seq    INTEGER PRIMARY KEY,
+            record TEXT    NOT NULL,
+            as_of  TEXT    NOT NULL,
+            body   TEXT,
+            purged INTEGER
+        );
+        INSERT INTO run_answers(seq, record, as_of, body, purged)
+            SELECT r.seq, o.record, o.as_of, o.body, o.purged FROM run_outputs o JOIN runs r ON r.id = o.run ORDER BY r.seq;
+        DROP TABLE run_outputs;
+        ALTER TABLE run_answers RENAME TO run_outputs;
         """,
     ];
 

@@ -278,8 +278,13 @@ public sealed class GuardianTests
     {
         await using var host = await PilotAsync();
         var outputs = host.Get<SqliteRunOutputs>();
-        outputs.Save(new RunOutput("old", Monday(9, 1), "so-01", "lead_summary", "completed", "L-1", new DateOnly(2026, 2, 2), "{\"text\":\"x\"}"));
-        outputs.Save(new RunOutput("new", Monday(9, 1).AddDays(80), "so-01", "lead_summary", "completed", "L-1", new DateOnly(2026, 4, 23), "{\"text\":\"y\"}"));
+        var old = new Run(Monday(9, 1), "old", "so-01", "lead_summary", RunOutcome.Completed);
+        var recent = new Run(Monday(9, 1).AddDays(80), "new", "so-01", "lead_summary", RunOutcome.Completed);
+        var kept = await ((IRunJournal)host.Get<IEventStore>()).AppendAsync([old, recent], [
+            new RunOutput("old", old.Ts, "so-01", "lead_summary", "completed", "L-1", new DateOnly(2026, 2, 2), "{\"text\":\"x\"}"),
+            new RunOutput("new", recent.Ts, "so-01", "lead_summary", "completed", "L-1", new DateOnly(2026, 4, 23), "{\"text\":\"y\"}"),
+        ]);
+        Assert.True(kept.Succeeded);
         var hold = host.Get<SqliteLegalHolds>().Place("litigation", Monday(9));
 
         await host.EvaluateAt(Monday(9, 2).AddDays(91));

@@ -23,7 +23,7 @@ public sealed class SqliteRunJournalTests
         Assert.True(result.Succeeded);
         Assert.Equal(2, result.Imported);
         Assert.Equal(["run-a", "run-b"], t.Strings("SELECT id FROM runs ORDER BY id"));
-        Assert.Equal(["{\"run_id\":\"run-a\"}", "{\"run_id\":\"run-b\"}"], t.Strings("SELECT body FROM run_outputs ORDER BY run"));
+        Assert.Equal(["{\"run_id\":\"run-a\"}", "{\"run_id\":\"run-b\"}"], t.Strings("SELECT o.body FROM run_outputs o JOIN runs r ON r.seq = o.seq ORDER BY r.id"));
     }
 
     [Fact]
@@ -35,8 +35,20 @@ public sealed class SqliteRunJournalTests
         await Assert.ThrowsAsync<SqliteException>(() => t.Store.AppendAsync([RunOf("run-b"), RunOf("run-c")], [OutputOf("run-b"), OutputOf("run-a")]));
 
         Assert.Equal(["run-a"], t.Strings("SELECT id FROM runs"));
-        Assert.Equal(["run-a"], t.Strings("SELECT run FROM run_outputs"));
+        Assert.Equal(["run-a"], t.Strings("SELECT r.id FROM run_outputs o JOIN runs r ON r.seq = o.seq"));
         Assert.Equal(1, await t.Store.CountAsync());
+    }
+
+    [Fact]
+    public async Task Append_AnAnswerWithoutItsRun_WritesNothing()
+    {
+        using var t = new TempStore();
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => t.Store.AppendAsync([RunOf("run-a")], [OutputOf("run-a"), OutputOf("run-b")]));
+
+        Assert.Contains("run-b", ex.Message);
+        Assert.Empty(t.Strings("SELECT id FROM runs"));
+        Assert.Empty(t.Strings("SELECT seq FROM run_outputs"));
     }
 
     [Fact]
@@ -49,12 +61,12 @@ public sealed class SqliteRunJournalTests
 
         Assert.False(refused.Succeeded);
         Assert.Contains("run-nowhere", Assert.Single(refused.Errors).Message);
-        Assert.Empty(t.Strings("SELECT run FROM run_outputs"));
+        Assert.Empty(t.Strings("SELECT r.id FROM run_outputs o JOIN runs r ON r.seq = o.seq"));
         Assert.Equal(0, await t.Store.CountAsync());
 
         // The held connection and its statements are usable after the rollback.
         Assert.True((await t.Store.AppendAsync([RunOf("run-a"), orphan with { Run = "run-a" }], [OutputOf("run-a")])).Succeeded);
-        Assert.Equal(["run-a"], t.Strings("SELECT run FROM run_outputs"));
+        Assert.Equal(["run-a"], t.Strings("SELECT r.id FROM run_outputs o JOIN runs r ON r.seq = o.seq"));
         Assert.Equal(["4"], t.Strings("SELECT rating FROM feedback"));
     }
 
@@ -77,6 +89,6 @@ public sealed class SqliteRunJournalTests
         var tally = await t.Store.RatingTallyAsync(new Core.Time.TimeWindow(Ts, Ts.AddHours(1)), Ts.AddHours(2), null);
         Assert.Equal(1, tally.N);
         Assert.Equal(5, tally.Sum);
-        Assert.Equal(50, t.Strings("SELECT run FROM run_outputs").Count);
+        Assert.Equal(50, t.Strings("SELECT r.id FROM run_outputs o JOIN runs r ON r.seq = o.seq").Count);
     }
 }
