@@ -38,7 +38,14 @@ public interface IEventStore : IEventHistory, IDisposable
 public interface IRunJournal
 {
     /// <summary>Appends the events and the answers in one transaction (all or nothing), checked like <see cref="IEventStore.AppendAsync"/>.</summary>
-    Task<ImportResult> AppendAsync(IReadOnlyCollection<RolloutEvent> events, IReadOnlyCollection<RunOutput> outputs, CancellationToken cancellationToken = default);
+    Task<ImportResult> AppendAsync(IReadOnlyCollection<RolloutEvent> events, IReadOnlyCollection<RunOutput> outputs, CancellationToken cancellationToken = default) =>
+        AppendLinesAsync([.. events.Select(EventLine.Of)], outputs, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="AppendAsync"/>, with the events already made into lines (<see cref="EventLine.Of"/>) by the
+    /// threads that made them; a line's errors are reported with its position among <paramref name="lines"/>.
+    /// </summary>
+    Task<ImportResult> AppendLinesAsync(IReadOnlyList<EventLine> lines, IReadOnlyCollection<RunOutput> outputs, CancellationToken cancellationToken = default);
 }
 
 /// <summary>The outcome of an import: events stored, events already there, and every bad line.</summary>

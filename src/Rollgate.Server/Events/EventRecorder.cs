@@ -62,7 +62,9 @@ public sealed class EventRecorder : IAsyncDisposable
 
     private Task Enqueue(IReadOnlyList<RolloutEvent> events, RunOutput? output, CancellationToken cancellationToken)
     {
-        var pending = new Pending(events, output, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        // Made into lines here, on the request's thread, rather than by the writer while every request of its commit waits.
+        IReadOnlyList<EventLine>? lines = _runs is null ? null : [.. events.Select(EventLine.Of)];
+        var pending = new Pending(events, lines, output, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_queue.Writer.TryWrite(pending))
         {
             throw new ObjectDisposedException(nameof(EventRecorder));
@@ -150,10 +152,15 @@ public sealed class EventRecorder : IAsyncDisposable
     /// <summary>The requests' events, and their answers in the same transaction.</summary>
     private Task<ImportResult> Append(List<Pending> requests)
     {
-        var events = requests.SelectMany(p => p.Events).ToList();
+        if (_runs is null)
+        {
+            return _store.AppendAsync(requests.SelectMany(p => p.Events).ToList());
+        }
+
         var outputs = requests.Where(p => p.Output is not null).Select(p => p.Output!).ToList();
-        return outputs.Count == 0 ? _store.AppendAsync(events) : _runs!.AppendAsync(events, outputs);
+        return _runs.AppendLinesAsync(requests.SelectMany(p => p.Lines!).ToList(), outputs);
     }
 
-    private sealed record Pending(IReadOnlyList<RolloutEvent> Events, RunOutput? Output, TaskCompletionSource Done);
+    /// <param name="Lines">The events made into lines, when they go to <see cref="IRunJournal"/>.</param>
+    private sealed record Pending(IReadOnlyList<RolloutEvent> Events, IReadOnlyList<EventLine>? Lines, RunOutput? Output, TaskCompletionSource Done);
 }

@@ -60,7 +60,7 @@ public sealed class SqliteEventStore : IEventStore, IRunJournal
     {
         if (events is IReadOnlyCollection<RolloutEvent> { Count: <= FewEvents } few)
         {
-            return AppendFewAsync(few, [], progress, cancellationToken);
+            return AppendFewAsync([.. few.Select(EventLine.Of)], [], progress, cancellationToken);
         }
 
         return WriteAsync(Serialize(events, progress, cancellationToken), "append", cancellationToken);
@@ -170,32 +170,34 @@ public sealed class SqliteEventStore : IEventStore, IRunJournal
     private const int FewEvents = BatchSize;
 
     public Task<ImportResult> AppendAsync(IReadOnlyCollection<RolloutEvent> events, IReadOnlyCollection<RunOutput> outputs, CancellationToken cancellationToken = default) =>
-        AppendFewAsync(events, outputs, null, cancellationToken);
+        AppendFewAsync([.. events.Select(EventLine.Of)], outputs, null, cancellationToken);
+
+    public Task<ImportResult> AppendLinesAsync(IReadOnlyList<EventLine> lines, IReadOnlyCollection<RunOutput> outputs, CancellationToken cancellationToken = default) =>
+        AppendFewAsync(lines, outputs, null, cancellationToken);
 
     /// <summary>
     /// A few events, as the server records for a batch of requests, with the answers of the runs among them:
-    /// serialized, checked and written on the caller's thread, in one transaction with the same checks as
+    /// made into lines (<see cref="EventLine"/>) beforehand, and written on the caller's thread in one transaction with the same checks as
     /// <see cref="WriteAsync"/>, whose two-thread pipeline (two tasks and a channel per call) pays for itself only
     /// on large imports. A duplicate answer (a run id already kept), or an answer whose run is neither among the
     /// events nor stored, throws, and nothing is written.
     /// </summary>
-    private async Task<ImportResult> AppendFewAsync(IReadOnlyCollection<RolloutEvent> events, IReadOnlyCollection<RunOutput> outputs, IProgress<ImportProgress>? progress, CancellationToken ct)
+    private async Task<ImportResult> AppendFewAsync(IReadOnlyList<EventLine> lines, IReadOnlyCollection<RunOutput> outputs, IProgress<ImportProgress>? progress, CancellationToken ct)
     {
         const string source = "append";
         var errors = new List<ImportError>();
-        var parsed = new List<ParsedLine>(events.Count);
+        var parsed = new List<ParsedLine>(lines.Count);
         long line = 0;
-        foreach (var e in events)
+        foreach (var l in lines)
         {
             line++;
-            var body = Utf8Lines.Trim(EventJson.SerializeToUtf8(e));
-            if (EventJson.TryParse(body, out var evt, out var error))
+            if (l.Read is { } evt)
             {
-                parsed.Add(new ParsedLine(line, evt!, body, EventDigest.Of(body.Span)));
+                parsed.Add(new ParsedLine(line, evt, l.Body, l.Digest));
             }
             else
             {
-                errors.Add(new ImportError(source, line, error!));
+                errors.Add(new ImportError(source, line, l.Error!));
             }
         }
 
