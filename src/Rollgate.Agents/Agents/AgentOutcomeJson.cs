@@ -21,7 +21,7 @@ public static class AgentOutcomeJson
     /// </summary>
     public static string Text(string runId, AgentOutcome outcome, DateOnly asOf, string? phase = null)
     {
-        var buffer = new ArrayBufferWriter<byte>(4096);
+        var buffer = ThreadBuffers.TakeUtf8();
         using (var w = new Utf8JsonWriter(buffer))
         {
             var risk = outcome.Answer as RiskAssessment;
@@ -78,7 +78,9 @@ public static class AgentOutcomeJson
             w.WriteEndObject();
         }
 
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        var text = Encoding.UTF8.GetString(buffer.WrittenSpan);
+        ThreadBuffers.GiveBack(buffer);
+        return text;
     }
 
     private static void WriteStrings(Utf8JsonWriter w, string name, IEnumerable<string>? values)

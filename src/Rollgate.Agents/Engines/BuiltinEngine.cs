@@ -32,7 +32,7 @@ public sealed class BuiltinEngine : IAgentEngine
 
     private static string Summary(LeadFacts f)
     {
-        var sb = new StringBuilder();
+        var sb = ThreadBuffers.TakeBuilder();
         sb.Append(f.Who);
         sb.Append(f.Source is null ? " is a lead whose source is not recorded" : $" came in through {f.Source}");
         sb.Append(f.Created is { } c ? $" on {Day(c)}. " : ". ");
@@ -53,23 +53,23 @@ public sealed class BuiltinEngine : IAgentEngine
         }
 
         sb.Append("Priority ").Append(f.Priority).Append('.');
-        return sb.ToString();
+        return ThreadBuffers.ToStringAndGiveBack(sb);
     }
 
     private static string Summary(RiskFacts f)
     {
-        var sb = new StringBuilder();
+        var sb = ThreadBuffers.TakeBuilder();
         sb.Append(f.Name).Append(" is ").Append(f.Level).Append(" risk");
         if (f.Factors.Count == 0)
         {
             sb.Append(": none of the risk factors applies as of ").Append(Day(f.AsOf)).Append('.');
-            return sb.ToString();
+            return ThreadBuffers.ToStringAndGiveBack(sb);
         }
 
         sb.Append(" with ").Append(f.Factors.Count).Append(f.Factors.Count == 1 ? " factor: " : " factors: ");
         sb.Append(string.Join(", ", f.Factors.Select(x => x.Code.Replace('_', ' ')))).Append(". ");
         sb.Append("Start with: ").Append(f.Factors[0].Recommendation);
-        return sb.ToString();
+        return ThreadBuffers.ToStringAndGiveBack(sb);
     }
 
     private static string Subject(FollowUpFacts f) => $"Following up: {f.Topic}";

@@ -183,14 +183,27 @@ public static class EventJson
 
     public static byte[] SerializeToUtf8(RolloutEvent evt)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
+        // A buffer per thread, taken and given back: serializing is on the path of every event an import or the
+        // server writes, and only the line itself needs to outlive the call.
+        var buffer = t_buffer ?? new ArrayBufferWriter<byte>(512);
+        t_buffer = null;
+        buffer.ResetWrittenCount();
         using (var w = new Utf8JsonWriter(buffer))
         {
             Write(w, evt);
         }
 
-        return buffer.WrittenSpan.ToArray();
+        var line = buffer.WrittenSpan.ToArray();
+        if (buffer.Capacity <= 64 * 1024)
+        {
+            t_buffer = buffer;
+        }
+
+        return line;
     }
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
 
     public static void Write(Utf8JsonWriter w, RolloutEvent evt)
     {

@@ -30,6 +30,20 @@ public sealed class AgentOutcomeJsonTests
     }
 
     [Fact]
+    public async Task ALongAnswerThenAShortOne_OnOneThread_EachIsItsOwnText()
+    {
+        var answered = await RunAsync(AgentTasks.LeadSummary, LeadInput());
+        var abstained = AgentOutcome.Abstained(AgentTasks.FollowUp, new Abstention("no_contact", "Nobody to write to."));
+
+        var first = AgentOutcomeJson.Text("run-1", answered, AsOf);
+        var second = AgentOutcomeJson.Text("run-2", abstained, AsOf);
+
+        Assert.True(first.Length > second.Length);
+        Assert.Equal("run-2", (string?)JsonNode.Parse(second)!["run"]);
+        Assert.Equal(first, AgentOutcomeJson.Text("run-1", answered, AsOf));
+    }
+
+    [Fact]
     public void Strings_AreEscapedAsTheSerializerEscapesThem()
     {
         // The CLI printed the object through JsonNode, whose default encoder escapes non-ASCII and HTML-sensitive characters.

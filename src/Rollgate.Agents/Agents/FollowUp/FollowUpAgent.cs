@@ -55,7 +55,7 @@ public sealed record FollowUpPlan(FollowUpFacts Facts, string? Subject, string D
     public override string Render()
     {
         var f = Facts;
-        var sb = new StringBuilder(2048);
+        var sb = ThreadBuffers.TakeBuilder();
         sb.Append("Follow-up for ").Append(f.To.Label);
         if (f.To.Company is not null)
         {
@@ -76,7 +76,7 @@ public sealed record FollowUpPlan(FollowUpFacts Facts, string? Subject, string D
 
         sb.Append(Draft.Trim()).Append('\n');
         AppendFooter(sb);
-        return sb.ToString();
+        return ThreadBuffers.ToStringAndGiveBack(sb);
     }
 }
 

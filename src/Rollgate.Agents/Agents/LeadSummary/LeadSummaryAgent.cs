@@ -76,7 +76,7 @@ public sealed record LeadSummaryAnswer(LeadFacts Facts, string Summary)
     public override string Render()
     {
         var f = Facts;
-        var sb = new StringBuilder(2048);
+        var sb = ThreadBuffers.TakeBuilder();
         sb.Append("Lead summary: ").Append(f.Who).Append('\n');
         sb.Append(Summary.Trim()).Append('\n');
         if (f.Company is not null)
@@ -127,7 +127,7 @@ public sealed record LeadSummaryAnswer(LeadFacts Facts, string Summary)
         sb.Append("Priority: ").Append(f.Priority).Append('\n');
         sb.Append("Recommended next step: ").Append(f.NextStep).Append('\n');
         AppendFooter(sb);
-        return sb.ToString();
+        return ThreadBuffers.ToStringAndGiveBack(sb);
     }
 }
 

@@ -47,7 +47,7 @@ public sealed record RiskAssessment(RiskFacts Facts, string Summary, IReadOnlyLi
     public override string Render()
     {
         var f = Facts;
-        var sb = new StringBuilder(2048);
+        var sb = ThreadBuffers.TakeBuilder();
         sb.Append("Deal risk: ").Append(f.Name).Append(" (").Append(f.Stage);
         if (f.Amount is not null)
         {
@@ -76,7 +76,7 @@ public sealed record RiskAssessment(RiskFacts Facts, string Summary, IReadOnlyLi
         }
 
         AppendFooter(sb);
-        return sb.ToString();
+        return ThreadBuffers.ToStringAndGiveBack(sb);
     }
 }
 
