@@ -41,26 +41,30 @@ public sealed class EventRecorder : IAsyncDisposable
     /// </summary>
     public static DateTimeOffset Through(DateTimeOffset now) => now.AddTicks(1);
 
-    public Task RecordAsync(RolloutEvent evt, CancellationToken cancellationToken = default) => RecordAsync([evt], cancellationToken);
+    public Task RecordAsync(RolloutEvent evt) => RecordAsync([evt]);
 
-    /// <summary>Stores the events together (all or none) and returns once they are stored.</summary>
-    public Task RecordAsync(IReadOnlyList<RolloutEvent> events, CancellationToken cancellationToken = default) => Enqueue(events, null, cancellationToken);
+    /// <summary>
+    /// Stores the events together (all or none) and returns once they are stored. There is no cancelling: events
+    /// accepted are written, and the caller goes on with what follows them (an audit record, a notice) even when
+    /// its own request was abandoned meanwhile.
+    /// </summary>
+    public Task RecordAsync(IReadOnlyList<RolloutEvent> events) => Enqueue(events, null);
 
     /// <summary>
     /// Records a run with its agent's answer, both or neither: a run event never points at an answer that is
     /// missing, and no answer is kept for a run that was not recorded.
     /// </summary>
-    public Task RecordRunAsync(RunOutput output, Run run, CancellationToken cancellationToken = default)
+    public Task RecordRunAsync(RunOutput output, Run run)
     {
         if (_runs is null)
         {
             throw new InvalidOperationException("this recorder was made without a store for run outputs");
         }
 
-        return Enqueue([run], output, cancellationToken);
+        return Enqueue([run], output);
     }
 
-    private Task Enqueue(IReadOnlyList<RolloutEvent> events, RunOutput? output, CancellationToken cancellationToken)
+    private Task Enqueue(IReadOnlyList<RolloutEvent> events, RunOutput? output)
     {
         // Made into lines here, on the request's thread, rather than by the writer while every request of its commit waits.
         IReadOnlyList<EventLine>? lines = _runs is null ? null : [.. events.Select(EventLine.Of)];
@@ -70,8 +74,7 @@ public sealed class EventRecorder : IAsyncDisposable
             throw new ObjectDisposedException(nameof(EventRecorder));
         }
 
-        // The caller may stop waiting; the events are still written, as they were accepted.
-        return pending.Done.Task.WaitAsync(cancellationToken);
+        return pending.Done.Task;
     }
 
     public async ValueTask DisposeAsync()

@@ -51,7 +51,7 @@ public sealed class RollbackPlaybook(
         // 1. Agents off: the next agent request is refused with no_active_phase.
         var now = clock.GetUtcNow();
         var rollback = new Rollback(now, trigger, by, reason);
-        await recorder.RecordAsync(rollback, ct);
+        await recorder.RecordAsync(rollback);
         audit.Record(by, AuditActions.Rollback, trigger, $"agents off in phase {phase.Id}: {reason}");
         metrics.RolledBack(trigger, partial: false);
 
@@ -103,7 +103,7 @@ public sealed class RollbackPlaybook(
     {
         var now = clock.GetUtcNow();
         var started = new PhaseStarted(now, to.Id, Guardian, $"partial rollback ({trigger}): {reason}");
-        await recorder.RecordAsync(started, ct);
+        await recorder.RecordAsync(started);
         audit.Record(Guardian, AuditActions.PartialRollback, trigger, $"back from {from.Id} to {to.Id}: {reason}");
         metrics.RolledBack(trigger, partial: true);
         var about = $"partial-{now.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{trigger}";

@@ -120,7 +120,7 @@ public sealed class RolloutControl(
         }
 
         var started = new PhaseStarted(now, phase.Id, by, string.IsNullOrWhiteSpace(reason) ? null : (overrideRules ? "override: " : "") + reason);
-        await recorder.RecordAsync(started, ct);
+        await recorder.RecordAsync(started);
         audit.Record(by, overrideRules ? AuditActions.PhaseOverride : AuditActions.PhaseStarted, phase.Id, started.Reason ?? "approved");
         TellCohort(phase, by, now);
         return started;
@@ -178,7 +178,7 @@ public sealed class RolloutControl(
             }
 
             var rollback = new Rollback(now, "manual", by, string.IsNullOrWhiteSpace(reason) ? "kill switch" : reason);
-            await recorder.RecordAsync(rollback, ct);
+            await recorder.RecordAsync(rollback);
             audit.Record(by, AuditActions.KillSwitchOff, state.Current!.Id, rollback.Reason);
             return rollback;
         }
@@ -194,7 +194,7 @@ public sealed class RolloutControl(
         }
 
         var restored = new PhaseStarted(now, state.Start.Phase, by, string.IsNullOrWhiteSpace(reason) ? "kill switch on" : reason);
-        await recorder.RecordAsync(restored, ct);
+        await recorder.RecordAsync(restored);
         audit.Record(by, AuditActions.KillSwitchOn, restored.Phase, restored.Reason);
         if (plan.FindPhase(restored.Phase) is { } phase)
         {
@@ -219,7 +219,7 @@ public sealed class RolloutControl(
         }
 
         var directive = new Directive(clock.GetUtcNow(), by, action, string.IsNullOrWhiteSpace(reason) ? null : reason);
-        await recorder.RecordAsync(directive, ct);
+        await recorder.RecordAsync(directive);
         audit.Record(by, AuditActions.Directive, action, directive.Reason);
 
         // Acted on at once, through the same playbook as every rollback, rather than at the next evaluation.
@@ -315,7 +315,7 @@ public sealed class RolloutControl(
         }
 
         var incident = new Incident(now, id, severity, category, string.IsNullOrWhiteSpace(title) ? null : title);
-        await recorder.RecordAsync(incident, ct);
+        await recorder.RecordAsync(incident);
         audit.Record(by, AuditActions.IncidentOpened, id, $"{WireNames.Of(severity)} {WireNames.Of(category)}{(incident.Title is { } t ? ": " + t : "")}");
         return incident;
     }
@@ -330,7 +330,7 @@ public sealed class RolloutControl(
         }
 
         var resolved = new IncidentResolved(now, id);
-        await recorder.RecordAsync(resolved, ct);
+        await recorder.RecordAsync(resolved);
         audit.Record(by, AuditActions.IncidentResolved, id, null);
         return resolved;
     }
@@ -346,7 +346,7 @@ public sealed class RolloutControl(
         }
 
         var bug = new Bug(now, id, priority, string.IsNullOrWhiteSpace(title) ? null : title);
-        await recorder.RecordAsync(bug, ct);
+        await recorder.RecordAsync(bug);
         audit.Record(by, AuditActions.BugFiled, id, $"{WireNames.Of(priority)}{(bug.Title is { } t ? ": " + t : "")}");
         return bug;
     }
@@ -361,7 +361,7 @@ public sealed class RolloutControl(
         }
 
         var resolved = new BugResolved(now, id);
-        await recorder.RecordAsync(resolved, ct);
+        await recorder.RecordAsync(resolved);
         audit.Record(by, AuditActions.BugResolved, id, null);
         return resolved;
     }

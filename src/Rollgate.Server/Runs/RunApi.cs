@@ -120,7 +120,7 @@ public static partial class RunApi
         }
 
         var feedback = new Feedback(clock.GetUtcNow(), id, user, (int)rating, request.MinutesSaved, string.IsNullOrWhiteSpace(request.Comment) ? null : request.Comment);
-        await recorder.RecordAsync(feedback, ct);
+        await recorder.RecordAsync(feedback);
         LogFeedback(logs.CreateLogger("Rollgate.Server.Runs"), id, user, (int)rating, feedback.Comment ?? "");
         return TypedResults.Ok(new JsonObject
         {
@@ -153,7 +153,7 @@ public static partial class RunApi
 
         var reviewer = who.User();
         var review = new Review(clock.GetUtcNow(), id, reviewer, correct, string.IsNullOrWhiteSpace(request.Notes) ? null : request.Notes);
-        await recorder.RecordAsync(review, ct);
+        await recorder.RecordAsync(review);
         audit.Record(reviewer, AuditActions.RunReviewed, id, correct ? "correct" : "incorrect");
         return TypedResults.Ok(new JsonObject { ["run"] = id, ["reviewer"] = reviewer, ["correct"] = correct, ["notes"] = review.Notes, ["ts"] = ReportJson.Time(review.Ts) });
     }

@@ -109,8 +109,7 @@ public sealed partial class AgentGateway(
         await recorder.RecordRunAsync(
             new RunOutput(runId, now, user, task, outcome.RunOutcome, record, asOf, json),
             new Run(now, runId, user, task, kind, Math.Round(latency, 3), Engine: usage?.Engine ?? agents.Engine.Name, Model: usage?.Model,
-                InputTokens: usage?.InputTokens, OutputTokens: usage?.OutputTokens),
-            ct);
+                InputTokens: usage?.InputTokens, OutputTokens: usage?.OutputTokens));
         LogRun(logger, runId, user, task, outcome.RunOutcome);
         return new RunAnswer(json, outcome.RunOutcome);
     }
