@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
@@ -52,8 +53,22 @@ internal sealed unsafe class RawStatement : IDisposable
             return this;
         }
 
-        Span<byte> buffer = stackalloc byte[StackChars * 3];
-        return BindUtf8(index, value.Length <= StackChars ? buffer[..Encoding.UTF8.GetBytes(value, buffer)] : Encoding.UTF8.GetBytes(value));
+        if (value.Length <= StackChars)
+        {
+            Span<byte> buffer = stackalloc byte[StackChars * 3];
+            return BindUtf8(index, buffer[..Encoding.UTF8.GetBytes(value, buffer)]);
+        }
+
+        // SQLite copies the bytes (SQLITE_TRANSIENT), so a longer text (an agent's answer) is encoded in a rented array.
+        var rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(value.Length));
+        try
+        {
+            return BindUtf8(index, rented.AsSpan(0, Encoding.UTF8.GetBytes(value, rented)));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     /// <summary>Binds text given as UTF-8; SQLite copies it, so the bytes need not outlive the call.</summary>
