@@ -40,6 +40,18 @@ public sealed class SqliteRunJournalTests
     }
 
     [Fact]
+    public async Task Append_ALongAnswerOfAnyCharacters_IsKeptAsGiven()
+    {
+        using var t = new TempStore();
+        var body = string.Concat(Enumerable.Repeat("Sévérine — 日本語 🚀 \"quoted\"\n", 300));
+
+        Assert.True((await t.Store.AppendAsync([RunOf("run-a")], [OutputOf("run-a") with { Body = body }])).Succeeded);
+
+        using var outputs = SqliteRunOutputs.Open(t.Store.Path);
+        Assert.Equal(body, outputs.Find("run-a")!.Body);
+    }
+
+    [Fact]
     public async Task Append_AnAnswerWithoutItsRun_WritesNothing()
     {
         using var t = new TempStore();
