@@ -1,6 +1,7 @@
 using System.IO.Hashing;
 using System.Text;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 using Rollgate.Core.Events;
 
 namespace Rollgate.Storage.Sqlite;
@@ -14,7 +15,10 @@ internal sealed class SqliteEventWriter : IDisposable
     private readonly SqliteConnection _connection;
     private readonly StatementCache _statements;
     private readonly bool _ownsStatements;
-    private readonly SqliteTransaction _tx;
+
+    // The transaction is begun and ended through statements prepared once per connection, as every other statement
+    // here: a group commit of the server's runs is a transaction of a few rows.
+    private bool _open;
     private readonly Dictionary<string, long> _names;
     private readonly long _firstSeq;
 
@@ -55,7 +59,8 @@ internal sealed class SqliteEventWriter : IDisposable
         _ownsStatements = ownsStatements;
         _connection = statements.Connection;
         _names = names;
-        _tx = _connection.BeginTransaction(deferred: false);
+        Prepare("BEGIN IMMEDIATE").Run();
+        _open = true;
         Prepare("SELECT coalesce(max(seq), 0) FROM events").TryReadInt64(out var last, out _);
         _firstSeq = last + 1;
         _nextSeq = _firstSeq;
@@ -249,7 +254,6 @@ internal sealed class SqliteEventWriter : IDisposable
         var indexes = new List<(string Name, string Sql)>();
         using (var cmd = _connection.CreateCommand())
         {
-            cmd.Transaction = _tx;
             cmd.CommandText = $"""
                 SELECT s.name, s.sql FROM sqlite_schema s JOIN pragma_index_list(s.tbl_name) l ON l.name = s.name
                 WHERE s.type = 'index' AND s.sql IS NOT NULL AND l."unique" = 0 AND s.tbl_name IN ({tables})
@@ -337,23 +341,35 @@ internal sealed class SqliteEventWriter : IDisposable
     public void Commit()
     {
         RestoreIndexes();
-        _tx.Commit();
+        Prepare("COMMIT").Run();
+        _open = false;
     }
 
     public void Rollback()
     {
-        _tx.Rollback();
+        End();
         _names.Clear();
     }
 
+    /// <summary>Rolls back a transaction neither committed nor rolled back yet.</summary>
     public void Dispose()
     {
+        End();
         if (_ownsStatements)
         {
             _statements.Dispose();
         }
+    }
 
-        _tx.Dispose();
+    private void End()
+    {
+        // SQLite ends a transaction itself on some errors (a full disk, an I/O error); then there is nothing to roll back.
+        if (_open && raw.sqlite3_get_autocommit(_connection.Handle) == 0)
+        {
+            Prepare("ROLLBACK").Run();
+        }
+
+        _open = false;
     }
 
     /// <summary>The name's id, marking it as an owner of runs or lead responses (once per writer).</summary>
