@@ -145,33 +145,13 @@ public static class RollgateServer
         app.MapOpenApi().AllowAnonymous();
         // Counts only, no personal data: Prometheus scrapes it without a secret, as it does /healthz.
         app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
-        app.MapTasks().AddEndpointFilter(CountRuns);
+        app.MapTasks();
         app.MapRuns();
         app.MapOperations();
         app.MapPhases();
         app.MapAudit();
         app.MapDashboard();
         return app;
-    }
-
-    /// <summary>Counts agent runs by outcome, and requests refused by SPEC 4 reason, from what the endpoint answered.</summary>
-    private static async ValueTask<object?> CountRuns(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var result = await next(context);
-        var metrics = context.HttpContext.RequestServices.GetRequiredService<RolloutMetrics>();
-        var task = context.HttpContext.GetRouteValue("task") as string ?? "";
-        switch (result)
-        {
-            case INestedHttpResult { Result: RunAnswer run }:
-                metrics.Run(task, run.Outcome, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                break;
-            case INestedHttpResult { Result: ProblemHttpResult problem } when problem.ProblemDetails.Extensions.TryGetValue("reason", out var reason) && reason is string why:
-                metrics.Refused(task, why);
-                break;
-        }
-
-        return result;
     }
 
     private static RollgateOptions Settings(IServiceProvider sp) => sp.GetRequiredService<IOptions<RollgateOptions>>().Value;
