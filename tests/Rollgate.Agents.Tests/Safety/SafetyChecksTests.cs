@@ -172,6 +172,30 @@ public sealed class SafetyChecksTests
     }
 
     [Theory]
+    [InlineData("Call +1 (415) 555-0142 or 212-555-0177, or +44 20 7946 0958.")]
+    [InlineData("415.555.0123 415 555 0123 (415)5550123 4155550123 2026-03-16")]
+    [InlineData("Arabic-Indic ٤١٥-٥٥٥-٠١٤٢ and a thin space 415\u2009555\u20090142, line 415\n555\n0142.")]
+    [InlineData("no number here at all, only 12 and 2026-03-10 and 30 days")]
+    [InlineData("")]
+    public void ThePhonesFound_AreThePatternsMatches(string text)
+    {
+        Assert.Equal(SafetyChecks.Phones().Matches(text).Select(m => m.Value), SafetyChecks.PhonesIn(text));
+    }
+
+    [Fact]
+    public void ThePhonesFound_AreThePatternsMatches_InRandomTextOfDigitsAndSeparators()
+    {
+        // Texts of the characters the pattern turns on, so that near misses of every kind occur.
+        const string alphabet = "0123456789٣ \u2009\n.-+()x";
+        var random = new Random(7);
+        for (var i = 0; i < 20_000; i++)
+        {
+            var text = new string([.. Enumerable.Range(0, random.Next(0, 40)).Select(_ => alphabet[random.Next(alphabet.Length)])]);
+            Assert.Equal(SafetyChecks.Phones().Matches(text).Select(m => m.Value), SafetyChecks.PhonesIn(text));
+        }
+    }
+
+    [Theory]
     [Trait("spec", "7.safety")]
     [InlineData("Budget: \"I sent the pricing deck after the call\" (call, 2026-03-10).")]
     [InlineData("Last touch: inbound email \"We have updated the RFP\".")]
