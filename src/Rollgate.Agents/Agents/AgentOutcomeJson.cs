@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rollgate.Agents.Agents.RiskAnalysis;
+using Rollgate.Core.Time;
 
 namespace Rollgate.Agents.Agents;
 
@@ -29,7 +30,7 @@ public static class AgentOutcomeJson
             w.WriteString("run", runId);
             w.WriteString("task", outcome.Task);
             w.WriteString("outcome", outcome.RunOutcome);
-            w.WriteString("as_of", asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            w.WriteString("as_of", Rfc3339.FormatDate(asOf));
             w.WriteString("text", outcome.Text);
             if (outcome.Abstention is { } a)
             {

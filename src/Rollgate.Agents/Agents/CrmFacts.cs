@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Rollgate.Agents.Crm;
+using Rollgate.Core.Time;
 
 namespace Rollgate.Agents.Agents;
 
@@ -27,7 +28,7 @@ internal static partial class CrmFacts
 
     public static int DaysBetween(DateOnly from, DateOnly to) => to.DayNumber - from.DayNumber;
 
-    public static string Day(DateOnly d) => d.ToString("yyyy-MM-dd", Inv);
+    public static string Day(DateOnly d) => Rfc3339.FormatDate(d);
 
     public static string Day(DateTimeOffset? t) => t is { } x ? Day(DateOnly.FromDateTime(x.DateTime)) : "an unknown date";
 

@@ -89,11 +89,77 @@ public static class Rfc3339
         TryParse(text, out var v) ? v : throw new FormatException($"'{text}' is not an RFC 3339 timestamp with an offset (e.g. 2026-02-02T09:00:00-08:00)");
 
     /// <summary>Formats with the value's own offset, <c>Z</c> for UTC, and fractions only when present.</summary>
+    /// <summary>
+    /// <c>yyyy-MM-ddTHH:mm:ss</c>, the fraction of a second without its trailing zeros (none when whole), then
+    /// <c>Z</c> or the offset as <c>±hh:mm</c>. Written digit by digit: every event written and exported is formatted.
+    /// </summary>
     public static string Format(DateTimeOffset value)
     {
-        var frac = value.Ticks % TimeSpan.TicksPerSecond;
-        var body = value.ToString(frac == 0 ? "yyyy-MM-dd'T'HH:mm:ss" : "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
-        return value.Offset == TimeSpan.Zero ? body + "Z" : body + value.ToString("zzz", CultureInfo.InvariantCulture);
+        var frac = (int)(value.Ticks % TimeSpan.TicksPerSecond);
+        var fracDigits = 7;
+        while (frac != 0 && frac % 10 == 0)
+        {
+            frac /= 10;
+            fracDigits--;
+        }
+
+        var length = 19 + (frac == 0 ? 0 : 1 + fracDigits) + (value.Offset == TimeSpan.Zero ? 1 : 6);
+        return string.Create(length, (value, frac, fracDigits), static (s, state) =>
+        {
+            var (v, fraction, digits) = state;
+            var t = v.DateTime;
+            Digits(s[..4], t.Year);
+            s[4] = '-';
+            Digits(s.Slice(5, 2), t.Month);
+            s[7] = '-';
+            Digits(s.Slice(8, 2), t.Day);
+            s[10] = 'T';
+            Digits(s.Slice(11, 2), t.Hour);
+            s[13] = ':';
+            Digits(s.Slice(14, 2), t.Minute);
+            s[16] = ':';
+            Digits(s.Slice(17, 2), t.Second);
+            var at = 19;
+            if (fraction != 0)
+            {
+                s[at] = '.';
+                Digits(s.Slice(at + 1, digits), fraction);
+                at += 1 + digits;
+            }
+
+            if (v.Offset == TimeSpan.Zero)
+            {
+                s[at] = 'Z';
+                return;
+            }
+
+            var minutes = (int)v.Offset.TotalMinutes;
+            s[at] = minutes < 0 ? '-' : '+';
+            minutes = Math.Abs(minutes);
+            Digits(s.Slice(at + 1, 2), minutes / 60);
+            s[at + 3] = ':';
+            Digits(s.Slice(at + 4, 2), minutes % 60);
+        });
+    }
+
+    /// <summary>The date as RFC 3339's full-date, <c>yyyy-MM-dd</c>.</summary>
+    public static string FormatDate(DateOnly date) => string.Create(10, date, static (s, d) =>
+    {
+        Digits(s[..4], d.Year);
+        s[4] = '-';
+        Digits(s.Slice(5, 2), d.Month);
+        s[7] = '-';
+        Digits(s.Slice(8, 2), d.Day);
+    });
+
+    /// <summary><paramref name="value"/> in exactly the width of <paramref name="into"/>, with leading zeros.</summary>
+    private static void Digits(Span<char> into, int value)
+    {
+        for (var i = into.Length - 1; i >= 0; i--)
+        {
+            into[i] = (char)('0' + (value % 10));
+            value /= 10;
+        }
     }
 
     private static bool TryDigits(ReadOnlySpan<char> s, out int value)

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Rollgate.Core.Events;
+using Rollgate.Core.Time;
 
 namespace Rollgate.Storage.Sqlite;
 
@@ -29,7 +30,7 @@ public sealed class SqliteRunOutputs : IDisposable
     internal static void Insert(RawStatement insert, RunOutput output)
     {
         var inserted = insert.Bind(1, output.Run).Bind(2, output.Record)
-            .Bind(3, output.AsOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)).Bind(4, output.Body).Execute();
+            .Bind(3, Rfc3339.FormatDate(output.AsOf)).Bind(4, output.Body).Execute();
         if (inserted == 0)
         {
             throw new InvalidOperationException($"the answer of run '{output.Run}' has no stored run to go with");
