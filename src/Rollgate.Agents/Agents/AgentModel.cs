@@ -1,4 +1,5 @@
 using System.Text;
+using Rollgate.Core.Time;
 
 namespace Rollgate.Agents.Agents;
 
@@ -39,7 +40,7 @@ public abstract record AgentAnswer(string Task, DateOnly DataAsOf, IReadOnlyList
     /// <summary>Ends a rendered answer: its data's date and the records it cites, each once, in the order first cited.</summary>
     protected void AppendFooter(StringBuilder sb)
     {
-        sb.Append("Data as of ").Append(DataAsOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)).Append('.');
+        sb.Append("Data as of ").Append(Rfc3339.FormatDate(DataAsOf)).Append('.');
         if (Citations.Count > 0)
         {
             sb.Append(" Sources: ");

@@ -1,9 +1,8 @@
-using System.Buffers;
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rollgate.Agents.Agents.RiskAnalysis;
+using Rollgate.Core.Text;
 using Rollgate.Core.Time;
 
 namespace Rollgate.Agents.Agents;

@@ -1,9 +1,9 @@
 using System.Diagnostics;
-using System.Text;
 using Rollgate.Agents.Agents;
 using Rollgate.Agents.Agents.FollowUp;
 using Rollgate.Agents.Agents.LeadSummary;
 using Rollgate.Agents.Agents.RiskAnalysis;
+using Rollgate.Core.Text;
 using static Rollgate.Agents.Agents.CrmFacts;
 
 namespace Rollgate.Agents.Engines;

@@ -1,7 +1,7 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Rollgate.Core.Text;
 using Rollgate.Core.Time;
 
 namespace Rollgate.Core.Events;
@@ -183,27 +183,17 @@ public static class EventJson
 
     public static byte[] SerializeToUtf8(RolloutEvent evt)
     {
-        // A buffer per thread, taken and given back: serializing is on the path of every event an import or the
-        // server writes, and only the line itself needs to outlive the call.
-        var buffer = t_buffer ?? new ArrayBufferWriter<byte>(512);
-        t_buffer = null;
-        buffer.ResetWrittenCount();
+        // Serializing is on the path of every event an import or the server writes; only the line outlives the call.
+        var buffer = ThreadBuffers.TakeUtf8();
         using (var w = new Utf8JsonWriter(buffer))
         {
             Write(w, evt);
         }
 
         var line = buffer.WrittenSpan.ToArray();
-        if (buffer.Capacity <= 64 * 1024)
-        {
-            t_buffer = buffer;
-        }
-
+        ThreadBuffers.GiveBack(buffer);
         return line;
     }
-
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_buffer;
 
     public static void Write(Utf8JsonWriter w, RolloutEvent evt)
     {

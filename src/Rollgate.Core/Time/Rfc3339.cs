@@ -88,9 +88,8 @@ public static class Rfc3339
     public static DateTimeOffset Parse(string text) =>
         TryParse(text, out var v) ? v : throw new FormatException($"'{text}' is not an RFC 3339 timestamp with an offset (e.g. 2026-02-02T09:00:00-08:00)");
 
-    /// <summary>Formats with the value's own offset, <c>Z</c> for UTC, and fractions only when present.</summary>
     /// <summary>
-    /// <c>yyyy-MM-ddTHH:mm:ss</c>, the fraction of a second without its trailing zeros (none when whole), then
+    /// Formats with the value's own offset: <c>yyyy-MM-ddTHH:mm:ss</c>, the fraction of a second without its trailing zeros (none when whole), then
     /// <c>Z</c> or the offset as <c>±hh:mm</c>. Written digit by digit: every event written and exported is formatted.
     /// </summary>
     public static string Format(DateTimeOffset value)

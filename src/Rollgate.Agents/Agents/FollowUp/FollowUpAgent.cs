@@ -4,6 +4,7 @@ using Rollgate.Agents.Agents.RiskAnalysis;
 using Rollgate.Agents.Crm;
 using Rollgate.Agents.Engines;
 using Rollgate.Agents.Safety;
+using Rollgate.Core.Text;
 using static Rollgate.Agents.Agents.CrmFacts;
 
 namespace Rollgate.Agents.Agents.FollowUp;

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Rollgate.Agents.Crm;
 using Rollgate.Agents.Engines;
+using Rollgate.Core.Text;
 using static Rollgate.Agents.Agents.CrmFacts;
 
 namespace Rollgate.Agents.Agents.LeadSummary;

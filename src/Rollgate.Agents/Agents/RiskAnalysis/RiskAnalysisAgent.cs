@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Rollgate.Agents.Crm;
 using Rollgate.Agents.Engines;
+using Rollgate.Core.Text;
 using static Rollgate.Agents.Agents.CrmFacts;
 
 namespace Rollgate.Agents.Agents.RiskAnalysis;

@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Text;
-using Rollgate.Agents.Agents;
+using Rollgate.Core.Text;
 
-namespace Rollgate.Agents.Tests.Agents;
+namespace Rollgate.Core.Tests.Text;
 
 public sealed class ThreadBuffersTests
 {

@@ -1,14 +1,14 @@
 using System.Buffers;
 using System.Text;
 
-namespace Rollgate.Agents.Agents;
+namespace Rollgate.Core.Text;
 
 /// <summary>
-/// A text builder and a UTF-8 buffer per thread, for the answers' rendering and their JSON: made anew, each run would
-/// allocate (and the collector clear) several kilobytes that live only until the text is made. Taken and given back,
+/// A text builder and a UTF-8 buffer per thread, for text made on every request (an answer, its JSON, an event's
+/// line): made anew, each would allocate (and the collector clear) kilobytes that live only until the text is made. Taken and given back,
 /// so a nested use gets a fresh one; one grown past <see cref="MaxKept"/> is left to the collector.
 /// </summary>
-internal static class ThreadBuffers
+public static class ThreadBuffers
 {
     private const int MaxKept = 64 * 1024;
 
