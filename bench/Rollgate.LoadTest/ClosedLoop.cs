@@ -3,7 +3,7 @@ using System.Net;
 
 namespace Rollgate.LoadTest;
 
-/// <summary>What one closed-loop run measured: throughput, latency percentiles and the requests that failed.</summary>
+/// <summary>What a closed loop measured over one or more slices: throughput, latency percentiles and the requests that failed.</summary>
 public sealed record LoadResult(string Endpoint, int Connections, TimeSpan Elapsed, long[] LatencyTicks, IReadOnlyDictionary<string, long> Failures, TimeSpan ServerCpu)
 {
     public long Requests => LatencyTicks.LongLength;
@@ -25,23 +25,42 @@ public sealed record LoadResult(string Endpoint, int Connections, TimeSpan Elaps
     public double Percentile(double q) =>
         LatencyTicks.Length == 0 ? 0 : Ms(LatencyTicks[Math.Clamp((int)Math.Ceiling(q * LatencyTicks.Length) - 1, 0, LatencyTicks.Length - 1)]);
 
+    /// <summary>Slices of the same loop as one result: their times, requests, failures and CPU added up.</summary>
+    public static LoadResult Combine(IReadOnlyList<LoadResult> slices)
+    {
+        var latencies = slices.SelectMany(s => s.LatencyTicks).ToArray();
+        Array.Sort(latencies);
+        var failures = slices.SelectMany(s => s.Failures).GroupBy(f => f.Key).ToDictionary(g => g.Key, g => g.Sum(f => f.Value), StringComparer.Ordinal);
+        return new LoadResult(slices[0].Endpoint, slices[0].Connections, TimeSpan.FromTicks(slices.Sum(s => s.Elapsed.Ticks)), latencies, failures,
+            TimeSpan.FromTicks(slices.Sum(s => s.ServerCpu.Ticks)));
+    }
+
     private static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
 }
 
 /// <summary>
-/// A closed loop: <c>connections</c> workers, each sending its next request as soon as the previous answer has been
-/// read, for a fixed time. Every request's latency and status is kept; a failure is any status outside 2xx, or an
-/// exception (refused connection, timeout, reset).
+/// A closed loop on one endpoint: <c>connections</c> workers, each sending its next request as soon as the previous
+/// answer has been read, for as long as a slice lasts. The connections stay open from slice to slice, so that
+/// endpoints measured in turns each keep theirs. Every request's latency and status is kept; a failure is any
+/// status outside 2xx, or an exception (refused connection, timeout, reset).
 /// </summary>
-public static class ClosedLoop
+public sealed class ClosedLoop : IDisposable
 {
-    /// <summary>Makes request number <c>sequence</c> (0, 1, 2, ... across all workers).</summary>
+    private readonly HttpClient _http;
+    private readonly string _endpoint;
+    private readonly int _connections;
+    private readonly RequestFactory _request;
+    private readonly Process _serverProcess;
+
+    // Numbers requests across slices, so that each slice goes on where the last stopped.
+    private long _sequence = -1;
+
+    /// <summary>Makes request number <c>sequence</c> (0, 1, 2, ... across all workers and slices).</summary>
     public delegate HttpRequestMessage RequestFactory(long sequence);
 
-    public static async Task<LoadResult> RunAsync(
-        Uri server, string endpoint, int connections, TimeSpan warmup, TimeSpan duration, RequestFactory request, Process serverProcess, CancellationToken ct)
+    public ClosedLoop(Uri server, string endpoint, int connections, RequestFactory request, Process serverProcess)
     {
-        using var handler = new SocketsHttpHandler
+        var handler = new SocketsHttpHandler
         {
             MaxConnectionsPerServer = connections,
             PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
@@ -50,51 +69,56 @@ public static class ClosedLoop
             UseCookies = false,
             AutomaticDecompression = DecompressionMethods.None,
         };
-        using var http = new HttpClient(handler) { BaseAddress = server, Timeout = TimeSpan.FromSeconds(30) };
+        _http = new HttpClient(handler, disposeHandler: true) { BaseAddress = server, Timeout = TimeSpan.FromSeconds(30) };
+        (_endpoint, _connections, _request, _serverProcess) = (endpoint, connections, request, serverProcess);
+    }
 
-        if (warmup > TimeSpan.Zero)
-        {
-            await Loop(http, connections, warmup, request, ct);
-        }
+    /// <summary>Sends requests for <paramref name="duration"/> without measuring them: connections opened, code compiled.</summary>
+    public Task WarmAsync(TimeSpan duration, CancellationToken ct) => LoopAsync(duration, ct);
 
-        serverProcess.Refresh();
-        var cpuBefore = serverProcess.TotalProcessorTime;
+    /// <summary>One measured slice of <paramref name="duration"/>.</summary>
+    public async Task<LoadResult> MeasureAsync(TimeSpan duration, CancellationToken ct)
+    {
+        _serverProcess.Refresh();
+        var cpuBefore = _serverProcess.TotalProcessorTime;
         var started = Stopwatch.GetTimestamp();
-        var workers = await Loop(http, connections, duration, request, ct);
+        var workers = await LoopAsync(duration, ct);
         var elapsed = Stopwatch.GetElapsedTime(started);
-        serverProcess.Refresh();
-        var cpu = serverProcess.TotalProcessorTime - cpuBefore;
+        _serverProcess.Refresh();
+        var cpu = _serverProcess.TotalProcessorTime - cpuBefore;
 
         var latencies = workers.SelectMany(w => w.Latencies).ToArray();
         Array.Sort(latencies);
         var failures = workers.SelectMany(w => w.Failures).GroupBy(f => f.Key).ToDictionary(g => g.Key, g => g.Sum(f => f.Value), StringComparer.Ordinal);
-        return new LoadResult(endpoint, connections, elapsed, latencies, failures, cpu);
+        return new LoadResult(_endpoint, _connections, elapsed, latencies, failures, cpu);
     }
 
-    private static async Task<Worker[]> Loop(HttpClient http, int connections, TimeSpan duration, RequestFactory request, CancellationToken ct)
+    public void Dispose() => _http.Dispose();
+
+    private async Task<Worker[]> LoopAsync(TimeSpan duration, CancellationToken ct)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-        var workers = Enumerable.Range(0, connections).Select(i => new Worker(i, connections)).ToArray();
-        await Task.WhenAll(workers.Select(w => Task.Run(() => w.RunAsync(http, request, deadline, ct), ct)));
+        var workers = Enumerable.Range(0, _connections).Select(_ => new Worker(this)).ToArray();
+        await Task.WhenAll(workers.Select(w => Task.Run(() => w.RunAsync(deadline, ct), ct)));
         return workers;
     }
 
-    private sealed class Worker(int index, int stride)
+    private sealed class Worker(ClosedLoop loop)
     {
-        public List<long> Latencies { get; } = new(1 << 16);
+        public List<long> Latencies { get; } = new(1 << 14);
 
         public Dictionary<string, long> Failures { get; } = new(StringComparer.Ordinal);
 
-        public async Task RunAsync(HttpClient http, RequestFactory request, long deadline, CancellationToken ct)
+        public async Task RunAsync(long deadline, CancellationToken ct)
         {
-            for (long sequence = index; Stopwatch.GetTimestamp() < deadline; sequence += stride)
+            while (Stopwatch.GetTimestamp() < deadline)
             {
-                using var message = request(sequence);
+                using var message = loop._request(Interlocked.Increment(ref loop._sequence));
                 var sent = Stopwatch.GetTimestamp();
                 string? failure;
                 try
                 {
-                    using var response = await http.SendAsync(message, HttpCompletionOption.ResponseContentRead, ct);
+                    using var response = await loop._http.SendAsync(message, HttpCompletionOption.ResponseContentRead, ct);
                     failure = response.IsSuccessStatusCode ? null : "HTTP " + (int)response.StatusCode;
                 }
                 catch (Exception ex) when (!ct.IsCancellationRequested && ex is HttpRequestException or TaskCanceledException or IOException)

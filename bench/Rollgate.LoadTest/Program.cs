@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Rollgate.LoadTest;
 
-// dotnet run -c Release --project bench/Rollgate.LoadTest -- [--duration 20] [--connections 16,64] [--repeat 3] [--separate]
+// dotnet run -c Release --project bench/Rollgate.LoadTest -- [--duration 20] [--slice 1] [--connections 16,64] [--repeat 3] [--separate]
 // (see bench/README.md, "Load test")
 if (args is ["serve", var plan, var db])
 {
@@ -31,7 +31,7 @@ Console.CancelKeyPress += (_, e) =>
 using var store = await LoadStore.CreateAsync(stop.Token);
 await using var server = options.Separate ? await ServerHost.StartProcessAsync(store, stop.Token) : await ServerHost.StartInProcessAsync(store, stop.Token);
 Console.WriteLine(Invariant($"Rollgate load test: {Environment.ProcessorCount} cores, .NET {Environment.Version}, server {(server.IsSeparate ? "in a separate process" : "in this process")} on {server.Url}"));
-Console.WriteLine(Invariant($"{store.Tokens.Count} users with a token each, {store.Leads.Count} leads, hourly limit raised to {LoadStore.RaisedHourlyLimit}; warm-up {options.Warmup.TotalSeconds} s, runs of {options.Duration.TotalSeconds} s, repeated {options.Repeat} time(s)"));
+Console.WriteLine(Invariant($"{store.Tokens.Count} users with a token each, {store.Leads.Count} leads, hourly limit raised to {LoadStore.RaisedHourlyLimit}; warm-up {options.Warmup.TotalSeconds} s, runs of {options.Duration.TotalSeconds} s an endpoint in turns of {options.Slice.TotalSeconds} s, repeated {options.Repeat} time(s)"));
 Console.WriteLine();
 
 var leadBodies = store.Leads.Select(l => Encoding.UTF8.GetBytes($$"""{"lead_id":"{{l}}"}""")).ToArray();
@@ -56,18 +56,46 @@ var endpoints = new (string Name, ClosedLoop.RequestFactory Request)[]
     (Agent, sequence => Post("/v1/tasks/lead_summary", sequence)),
 };
 
+// The endpoints of a run are measured in turns of one slice each until each has had the run's duration: the
+// machine's speed drifts by a fifth from minute to minute here, and in turns every endpoint meets the same drift.
+var slices = (int)Math.Ceiling(options.Duration / options.Slice);
 var results = new List<LoadResult>();
 Console.WriteLine(Header());
 for (var round = 1; round <= options.Repeat; round++)
 {
     foreach (var connections in options.Connections)
     {
-        foreach (var (name, request) in endpoints)
+        var loops = endpoints.Select(e => new ClosedLoop(server.Url, e.Name, connections, e.Request, server.Process)).ToArray();
+        try
         {
-            var result = await ClosedLoop.RunAsync(server.Url, name, connections, options.Warmup, options.Duration, request, server.Process, stop.Token);
-            results.Add(result);
-            Console.WriteLine(Row(result.Endpoint, result.Connections, result.RequestsPerSecond, result.P50Ms, result.P99Ms, result.MaxMs, result.Failed, result.CpuMicrosPerRequest)
-                + (result.Failed > 0 ? "  " + string.Join(", ", result.Failures.Select(f => $"{f.Key}: {f.Value}")) : ""));
+            foreach (var loop in loops)
+            {
+                await loop.WarmAsync(options.Warmup, stop.Token);
+            }
+
+            var measured = loops.Select(_ => new List<LoadResult>(slices)).ToArray();
+            for (var slice = 0; slice < slices; slice++)
+            {
+                var length = slice < slices - 1 ? options.Slice : options.Duration - (options.Slice * (slices - 1));
+                for (var e = 0; e < loops.Length; e++)
+                {
+                    measured[e].Add(await loops[e].MeasureAsync(length, stop.Token));
+                }
+            }
+
+            foreach (var result in measured.Select(LoadResult.Combine))
+            {
+                results.Add(result);
+                Console.WriteLine(Row(result.Endpoint, result.Connections, result.RequestsPerSecond, result.P50Ms, result.P99Ms, result.MaxMs, result.Failed, result.CpuMicrosPerRequest)
+                    + (result.Failed > 0 ? "  " + string.Join(", ", result.Failures.Select(f => $"{f.Key}: {f.Value}")) : ""));
+            }
+        }
+        finally
+        {
+            foreach (var loop in loops)
+            {
+                loop.Dispose();
+            }
         }
     }
 }
