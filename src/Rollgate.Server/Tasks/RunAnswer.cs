@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -7,8 +8,9 @@ using Microsoft.AspNetCore.Http.Metadata;
 namespace Rollgate.Server.Tasks;
 
 /// <summary>
-/// A run's answer as the response: the JSON text kept for the run, written as it is (not serialized again), with the
-/// run's outcome for the metrics.
+/// A run's answer as the response: the JSON text kept for the run, written as it is (not serialized again) and whole,
+/// with its length, so that the server sends it in one write rather than as a chunk and an end-of-chunks marker; with
+/// the run's outcome for the metrics.
 /// </summary>
 public sealed class RunAnswer(string json, string outcome) : IResult, IStatusCodeHttpResult, IContentTypeHttpResult, IEndpointMetadataProvider
 {
@@ -23,9 +25,12 @@ public sealed class RunAnswer(string json, string outcome) : IResult, IStatusCod
 
     public Task ExecuteAsync(HttpContext httpContext)
     {
-        httpContext.Response.StatusCode = StatusCodes.Status200OK;
-        httpContext.Response.ContentType = JsonUtf8;
-        return httpContext.Response.WriteAsync(json, httpContext.RequestAborted);
+        var response = httpContext.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = JsonUtf8;
+        response.ContentLength = Encoding.UTF8.GetByteCount(json);
+        Encoding.UTF8.GetBytes(json, response.BodyWriter);
+        return Task.CompletedTask;
     }
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>

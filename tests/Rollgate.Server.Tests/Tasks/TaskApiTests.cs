@@ -57,6 +57,10 @@ public sealed class TaskApiTests
 
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("utf-8", response.Content.Headers.ContentType?.CharSet);
+
+        // Sent whole, with its length: not in chunks.
+        Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(text), response.Content.Headers.ContentLength);
+        Assert.NotEqual(true, response.Headers.TransferEncodingChunked);
         var answer = JsonNode.Parse(text)!.AsObject();
         var kept = await client.GetFromJsonAsync<JsonObject>($"/v1/runs/{(string?)answer["run"]}");
         Assert.True(JsonNode.DeepEquals(answer, kept!["answer"]), $"{answer} is not {kept["answer"]}");
