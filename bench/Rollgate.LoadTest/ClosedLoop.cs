@@ -26,13 +26,18 @@ public sealed record LoadResult(string Endpoint, int Connections, TimeSpan Elaps
         LatencyTicks.Length == 0 ? 0 : Ms(LatencyTicks[Math.Clamp((int)Math.Ceiling(q * LatencyTicks.Length) - 1, 0, LatencyTicks.Length - 1)]);
 
     /// <summary>Slices of the same loop as one result: their times, requests, failures and CPU added up.</summary>
-    public static LoadResult Combine(IReadOnlyList<LoadResult> slices)
+    public static LoadResult Combine(IReadOnlyList<LoadResult> slices) =>
+        Of(slices[0].Endpoint, slices[0].Connections, TimeSpan.FromTicks(slices.Sum(s => s.Elapsed.Ticks)), slices.SelectMany(s => s.LatencyTicks),
+            slices.SelectMany(s => s.Failures), TimeSpan.FromTicks(slices.Sum(s => s.ServerCpu.Ticks)));
+
+    /// <summary>A result from latencies in any order and failures counted by kind, possibly more than once each.</summary>
+    public static LoadResult Of(
+        string endpoint, int connections, TimeSpan elapsed, IEnumerable<long> latencies, IEnumerable<KeyValuePair<string, long>> failures, TimeSpan serverCpu)
     {
-        var latencies = slices.SelectMany(s => s.LatencyTicks).ToArray();
-        Array.Sort(latencies);
-        var failures = slices.SelectMany(s => s.Failures).GroupBy(f => f.Key).ToDictionary(g => g.Key, g => g.Sum(f => f.Value), StringComparer.Ordinal);
-        return new LoadResult(slices[0].Endpoint, slices[0].Connections, TimeSpan.FromTicks(slices.Sum(s => s.Elapsed.Ticks)), latencies, failures,
-            TimeSpan.FromTicks(slices.Sum(s => s.ServerCpu.Ticks)));
+        var sorted = latencies.ToArray();
+        Array.Sort(sorted);
+        var counted = failures.GroupBy(f => f.Key).ToDictionary(g => g.Key, g => g.Sum(f => f.Value), StringComparer.Ordinal);
+        return new LoadResult(endpoint, connections, elapsed, sorted, counted, serverCpu);
     }
 
     private static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
@@ -87,10 +92,7 @@ public sealed class ClosedLoop : IDisposable
         _serverProcess.Refresh();
         var cpu = _serverProcess.TotalProcessorTime - cpuBefore;
 
-        var latencies = workers.SelectMany(w => w.Latencies).ToArray();
-        Array.Sort(latencies);
-        var failures = workers.SelectMany(w => w.Failures).GroupBy(f => f.Key).ToDictionary(g => g.Key, g => g.Sum(f => f.Value), StringComparer.Ordinal);
-        return new LoadResult(_endpoint, _connections, elapsed, latencies, failures, cpu);
+        return LoadResult.Of(_endpoint, _connections, elapsed, workers.SelectMany(w => w.Latencies), workers.SelectMany(w => w.Failures), cpu);
     }
 
     public void Dispose() => _http.Dispose();

@@ -63,7 +63,7 @@ public sealed partial class Guardian(
                 throw new Operations.RefusedException(409, "the agents are already off" + (state.RolledBack is { } r ? $" (rolled back at {Rfc3339.Format(r.Ts)}, {r.Trigger})" : " (no phase has started)"));
             }
 
-            return await playbook.FullAsync(trigger, reason, by, null, phase, ct);
+            return await playbook.FullAsync(trigger, reason, by, null, phase);
         }
         finally
         {
@@ -106,7 +106,7 @@ public sealed partial class Guardian(
         var fired = report.Fired.Where(s => !HasActed(trail, s)).ToList();
         if (fired.FirstOrDefault(s => s.Rule.Kind == TriggerKind.Rollback) is { } full)
         {
-            var outcome = await playbook.FullAsync(full.Id, full.Reason, RollbackPlaybook.Guardian, full.HeldSince, phase, ct);
+            var outcome = await playbook.FullAsync(full.Id, full.Reason, RollbackPlaybook.Guardian, full.HeldSince, phase);
             foreach (var other in fired.Where(s => s.Rule.Kind == TriggerKind.Rollback && s != full))
             {
                 audit.Record(RollbackPlaybook.Guardian, AuditActions.RollbackJoined, other.Id, $"fired with {full.Id}, which rolled back: {other.Reason}");
@@ -121,7 +121,7 @@ public sealed partial class Guardian(
             var previous = plan.PreviousPhase(phase);
             if (partial.Rule.Mode == TriggerMode.Automatic && previous is not null)
             {
-                await playbook.PartialAsync(partial.Id, partial.Reason, phase, previous, ct);
+                await playbook.PartialAsync(partial.Id, partial.Reason, phase, previous);
                 actions.Add($"partial rollback ({partial.Id}): back from {phase.Id} to {previous.Id}");
             }
             else

@@ -46,7 +46,8 @@ public sealed class RollbackPlaybook(
 {
     public const string Guardian = "guardian";
 
-    public async Task<RollbackOutcome> FullAsync(string trigger, string reason, string by, DateTimeOffset? since, Phase phase, CancellationToken ct = default)
+    /// <summary>The whole playbook. Once begun it runs to its end: nothing that follows agents off is abandoned halfway.</summary>
+    public async Task<RollbackOutcome> FullAsync(string trigger, string reason, string by, DateTimeOffset? since, Phase phase)
     {
         // 1. Agents off: the next agent request is refused with no_active_phase.
         var now = clock.GetUtcNow();
@@ -99,7 +100,7 @@ public sealed class RollbackPlaybook(
     }
 
     /// <summary>Back to the previous phase: a <c>phase_started</c> of it, with the trigger as its reason; the cohort is told.</summary>
-    public async Task<PhaseStarted> PartialAsync(string trigger, string reason, Phase from, Phase to, CancellationToken ct = default)
+    public async Task<PhaseStarted> PartialAsync(string trigger, string reason, Phase from, Phase to)
     {
         var now = clock.GetUtcNow();
         var started = new PhaseStarted(now, to.Id, Guardian, $"partial rollback ({trigger}): {reason}");

@@ -170,7 +170,7 @@ public sealed class SqliteEventStore : IEventStore, IRunJournal
     private const int FewEvents = BatchSize;
 
     public Task<ImportResult> AppendAsync(IReadOnlyCollection<RolloutEvent> events, IReadOnlyCollection<RunOutput> outputs, CancellationToken cancellationToken = default) =>
-        AppendFewAsync([.. events.Select(EventLine.Of)], outputs, null, cancellationToken);
+        AppendLinesAsync([.. events.Select(EventLine.Of)], outputs, cancellationToken);
 
     public Task<ImportResult> AppendLinesAsync(IReadOnlyList<EventLine> lines, IReadOnlyCollection<RunOutput> outputs, CancellationToken cancellationToken = default) =>
         AppendFewAsync(lines, outputs, null, cancellationToken);
