@@ -20,6 +20,24 @@ public sealed record Citation(string Record, string Id, string Field)
 
     /// <summary>Appends the text of <see cref="ToString"/> without making it.</summary>
     public StringBuilder AppendTo(StringBuilder sb) => sb.Append(Record).Append(' ').Append(Id).Append('.').Append(Field);
+
+    /// <summary>Writes the text of <see cref="ToString"/> into <paramref name="destination"/>, when it fits.</summary>
+    public bool TryFormat(Span<char> destination, out int written)
+    {
+        written = Record.Length + Id.Length + Field.Length + 2;
+        if (written > destination.Length)
+        {
+            written = 0;
+            return false;
+        }
+
+        Record.CopyTo(destination);
+        destination[Record.Length] = ' ';
+        Id.CopyTo(destination[(Record.Length + 1)..]);
+        destination[Record.Length + 1 + Id.Length] = '.';
+        Field.CopyTo(destination[(Record.Length + Id.Length + 2)..]);
+        return true;
+    }
 }
 
 /// <summary>An agent declining to answer: a stable reason code and a sentence for the person who asked.</summary>
@@ -37,6 +55,24 @@ public abstract record AgentAnswer(string Task, DateOnly DataAsOf, IReadOnlyList
     /// <summary>The whole answer as a person reads it.</summary>
     public abstract string Render();
 
+    /// <summary>
+    /// Whether the citation at <paramref name="index"/> is cited earlier in the list: what is cited is listed once, where
+    /// first cited. An answer cites a handful of records, so looking back costs less than a set.
+    /// </summary>
+    public bool CitedBefore(int index)
+    {
+        var c = Citations[index];
+        for (var i = 0; i < index; i++)
+        {
+            if (Citations[i].Equals(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Ends a rendered answer: its data's date and the records it cites, each once, in the order first cited.</summary>
     protected void AppendFooter(StringBuilder sb)
     {
@@ -44,11 +80,12 @@ public abstract record AgentAnswer(string Task, DateOnly DataAsOf, IReadOnlyList
         if (Citations.Count > 0)
         {
             sb.Append(" Sources: ");
-            var first = true;
-            foreach (var c in Citations.Distinct())
+            for (var i = 0; i < Citations.Count; i++)
             {
-                c.AppendTo(sb.Append(first ? "" : ", "));
-                first = false;
+                if (!CitedBefore(i))
+                {
+                    Citations[i].AppendTo(i == 0 ? sb : sb.Append(", "));
+                }
             }
 
             sb.Append('.');

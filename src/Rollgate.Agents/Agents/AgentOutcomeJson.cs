@@ -46,7 +46,7 @@ public static class AgentOutcomeJson
             w.WriteString("error", outcome.Error);
             w.WriteString("risk_level", risk?.Level);
             WriteStrings(w, "risk_factors", risk?.FactorCodes);
-            WriteStrings(w, "citations", outcome.Answer?.Citations.Distinct().Select(c => c.ToString()));
+            WriteCitations(w, outcome.Answer);
             if (outcome.Usage is { } u)
             {
                 w.WriteStartObject("usage");
@@ -95,6 +95,38 @@ public static class AgentOutcomeJson
         foreach (var value in values)
         {
             w.WriteStringValue(value);
+        }
+
+        w.WriteEndArray();
+    }
+
+    /// <summary>The records the answer cites, each once, in the order first cited (null without an answer).</summary>
+    private static void WriteCitations(Utf8JsonWriter w, AgentAnswer? answer)
+    {
+        if (answer is null)
+        {
+            w.WriteNull("citations");
+            return;
+        }
+
+        Span<char> text = stackalloc char[256];
+        w.WriteStartArray("citations");
+        for (var i = 0; i < answer.Citations.Count; i++)
+        {
+            if (answer.CitedBefore(i))
+            {
+                continue;
+            }
+
+            var c = answer.Citations[i];
+            if (c.TryFormat(text, out var written))
+            {
+                w.WriteStringValue(text[..written]);
+            }
+            else
+            {
+                w.WriteStringValue(c.ToString());
+            }
         }
 
         w.WriteEndArray();

@@ -84,6 +84,34 @@ public sealed class AgentOutcomeJsonTests
     }
 
     [Fact]
+    public void Citations_AreListedOnce_WhereFirstCited_InTheFooterAndTheJson()
+    {
+        var note = new Citation("activity", "A-2", "notes");
+        var longId = new string('x', 300);
+        Citation[] cited = [new("lead", "L-1", "name"), note, new("lead", "L-1", "name"), new("account", longId, "industry"), new("activity", "A-2", "notes")];
+        var answer = new Cites(cited);
+        var json = JsonNode.Parse(AgentOutcomeJson.Text("run-6", AgentOutcome.Answered(answer, EngineUsage.Builtin(1)), AsOf))!.AsObject();
+
+        string[] once = ["lead L-1.name", "activity A-2.notes", $"account {longId}.industry"];
+        Assert.Equal(once, json["citations"]!.AsArray().Select(c => (string?)c));
+        Assert.Equal(cited.Distinct().Select(c => c.ToString()), once);
+        Assert.Equal($"Data as of 2026-03-16. Sources: {string.Join(", ", once)}.", answer.Render());
+    }
+
+    [Fact]
+    public void Citation_TryFormat_WritesItsText_OnlyWhenItFits()
+    {
+        var c = new Citation("opportunity", "O-17", "amount");
+        Span<char> roomy = stackalloc char[64];
+        Span<char> tight = stackalloc char[c.ToString().Length - 1];
+
+        Assert.True(c.TryFormat(roomy, out var written));
+        Assert.Equal(c.ToString(), roomy[..written].ToString());
+        Assert.False(c.TryFormat(tight, out written));
+        Assert.Equal(0, written);
+    }
+
+    [Fact]
     public async Task Phase_WhenGiven_IsTheLastKey_AndOfIsTheSameObject()
     {
         var outcome = await RunAsync(AgentTasks.LeadSummary, LeadInput());
@@ -92,5 +120,16 @@ public sealed class AgentOutcomeJsonTests
         Assert.Equal([.. Keys, "phase"], withPhase.Select(p => p.Key));
         Assert.Equal("pilot", (string?)withPhase["phase"]);
         Assert.Equal(AgentOutcomeJson.Text("run-5", outcome, AsOf), AgentOutcomeJson.Of("run-5", outcome, AsOf).ToJsonString());
+    }
+
+    /// <summary>An answer that is only its footer, citing what it is given.</summary>
+    private sealed record Cites(IReadOnlyList<Citation> Sources) : AgentAnswer(AgentTasks.LeadSummary, AsOf, Sources)
+    {
+        public override string Render()
+        {
+            var sb = new System.Text.StringBuilder();
+            AppendFooter(sb);
+            return sb.ToString();
+        }
     }
 }
