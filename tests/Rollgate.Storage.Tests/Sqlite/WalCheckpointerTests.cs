@@ -8,6 +8,7 @@ namespace Rollgate.Storage.Tests.Sqlite;
 public sealed class WalCheckpointerTests
 {
     private static readonly DateTimeOffset Ts = new(2026, 3, 2, 9, 0, 0, TimeSpan.FromHours(-8));
+    private const int Appends = 2000;
 
     [Fact]
     public async Task ManySmallAppends_AreCheckpointedBesideTheWriter_AndTheWalStartsOver()
@@ -18,9 +19,9 @@ public sealed class WalCheckpointerTests
         var body = new string('x', 3000);
         long largest = 0;
 
-        // Each append writes several pages (the tails of the tables and indexes it touches, and a 3 KB answer): about
-        // 5,000 pages in all, which a WAL never checkpointed would hold.
-        for (var i = 0; i < 600; i++)
+        // Each append writes several pages (the tails of the tables and indexes it touches, and a 3 KB answer): more
+        // than twice the copy's threshold in all, which a WAL never checkpointed would hold.
+        for (var i = 0; i < Appends; i++)
         {
             var id = $"run-{i:d5}";
             var run = new Run(Ts.AddSeconds(i), id, $"user-{i % 40}", "lead_summary", RunOutcome.Completed);
@@ -32,7 +33,7 @@ public sealed class WalCheckpointerTests
 
         Assert.True(t.Store.CheckpointsStarted >= 2, $"{t.Store.CheckpointsStarted} checkpoints were started; WAL at most {largest / pageSize} pages");
         Assert.True(largest < 4L * WalCheckpointer.Pages * pageSize, $"the WAL grew to {largest / pageSize} pages");
-        Assert.Equal(600, await t.Store.CountAsync());
-        Assert.Equal(600, t.Strings("SELECT count(*) FROM run_outputs").Select(int.Parse).Single());
+        Assert.Equal(Appends, await t.Store.CountAsync());
+        Assert.Equal(Appends, t.Strings("SELECT count(*) FROM run_outputs").Select(int.Parse).Single());
     }
 }
