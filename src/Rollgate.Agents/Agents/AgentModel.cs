@@ -24,19 +24,13 @@ public sealed record Citation(string Record, string Id, string Field)
     /// <summary>Writes the text of <see cref="ToString"/> into <paramref name="destination"/>, when it fits.</summary>
     public bool TryFormat(Span<char> destination, out int written)
     {
-        written = Record.Length + Id.Length + Field.Length + 2;
-        if (written > destination.Length)
+        if (destination.TryWrite($"{Record} {Id}.{Field}", out written))
         {
-            written = 0;
-            return false;
+            return true;
         }
 
-        Record.CopyTo(destination);
-        destination[Record.Length] = ' ';
-        Id.CopyTo(destination[(Record.Length + 1)..]);
-        destination[Record.Length + 1 + Id.Length] = '.';
-        Field.CopyTo(destination[(Record.Length + Id.Length + 2)..]);
-        return true;
+        written = 0;
+        return false;
     }
 }
 
